@@ -1,0 +1,67 @@
+# Course tasks. Every target that needs the environment builds it first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PROFILE ?= quick
+NOTEBOOKS ?=
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help setup lock data run smoke test unit nbval lab reference clean
+
+help:
+	@echo "make setup       create .venv with the pinned packages and the helpers package"
+	@echo "make data        fetch Fashion-MNIST (and try CIFAR-100 and the ResNet50 weights)"
+	@echo "make run         run the notebooks headless: PROFILE=smoke|quick|full (default quick), NOTEBOOKS=\"01 03\""
+	@echo "make smoke       the smoke run of every notebook (what CI runs)"
+	@echo "make test        unit tests, nbval on the committed notebooks, and the smoke run"
+	@echo "make lab         JupyterLab on notebooks/ with the course's kernel"
+	@echo "make reference   regenerate the committed outputs (full profile, fresh kernel, in place)"
+	@echo "make clean       remove build outputs and caches (keeps .venv, data/, models/, results/full/)"
+
+# Re-installs only when the pins or the package definition change.
+setup: $(STAMP)
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or 3.12 is needed; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# After editing requirements.txt: resolve it afresh and pin the result in constraints.txt.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	{ echo "# Every package of the environment, pinned: the versions requirements.txt resolved to."; \
+	  echo "# Regenerate with \`make lock\` after changing requirements.txt."; \
+	  .venv-lock/bin/python -m pip freeze --all | grep -v -i '^pip=='; } > constraints.txt
+	rm -rf .venv-lock
+
+data: setup
+	$(BIN)/python tools/fetch_data.py
+
+run: setup
+	$(BIN)/python tools/run_notebooks.py --profile $(PROFILE) $(NOTEBOOKS)
+
+smoke: setup
+	$(BIN)/python tools/run_notebooks.py --profile smoke $(NOTEBOOKS)
+
+unit: setup
+	$(BIN)/python -m pytest tests -q
+
+nbval: setup
+	COURSE_PROFILE=smoke $(BIN)/python -m pytest $(NBVAL) notebooks -q
+
+test: unit nbval smoke
+
+lab: setup
+	$(BIN)/jupyter lab notebooks
+
+reference: setup
+	$(BIN)/python tools/run_notebooks.py --reference $(NOTEBOOKS)
+
+clean:
+	rm -rf build results/smoke results/quick .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+	@echo "Kept .venv/, data/, models/ and results/full/; remove them by hand if you mean to."

@@ -1,0 +1,104 @@
+"""Evaluation tables and the course's results file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.paths import results_dir
+
+RESULT_FIELDS = ("test_accuracy", "params", "epochs", "train_seconds")
+
+
+def per_class_accuracy(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str]) -> pd.Series:
+    """Share of each class's test images that were predicted correctly (the recall of each class)."""
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    values = [float(np.mean(y_pred[y_true == k] == k)) if np.any(y_true == k) else np.nan for k in range(len(class_names))]
+    return pd.Series(values, index=list(class_names), name="accuracy")
+
+
+def classification_report(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str]) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class, plus the averages, as a table."""
+    from sklearn.metrics import classification_report as sk_report
+
+    report = sk_report(
+        np.asarray(y_true).ravel(),
+        np.asarray(y_pred).ravel(),
+        labels=list(range(len(class_names))),
+        target_names=list(class_names),
+        output_dict=True,
+        zero_division=0,
+    )
+    table = pd.DataFrame(report).T
+    table["support"] = table["support"].astype(int)
+    return table.round(3)
+
+
+def most_confused(matrix: np.ndarray, class_names: Sequence[str], top: int = 5) -> pd.DataFrame:
+    """The class pairs mixed up most often, counting both directions of each pair."""
+    matrix = np.asarray(matrix)
+    n = len(class_names)
+    rows = [
+        {
+            "class A": class_names[a],
+            "class B": class_names[b],
+            "A taken for B": int(matrix[a, b]),
+            "B taken for A": int(matrix[b, a]),
+            "total": int(matrix[a, b] + matrix[b, a]),
+        }
+        for a in range(n)
+        for b in range(a + 1, n)
+    ]
+    table = pd.DataFrame(rows).sort_values("total", ascending=False, kind="stable")
+    return table.head(top).reset_index(drop=True)
+
+
+def metrics_path(profile: str) -> Path:
+    """The results file of one profile."""
+    return results_dir(profile) / "metrics.json"
+
+
+def load_results(profile: str) -> dict:
+    """All recorded results of a profile: notebook -> model -> figures (empty if none yet)."""
+    path = metrics_path(profile)
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text())
+
+
+def record_result(
+    run,
+    model_name: str,
+    test_accuracy: float,
+    params: int,
+    epochs: int,
+    train_seconds: float,
+    **extra: float | int | str,
+) -> dict:
+    """Write one model's figures to results/<profile>/metrics.json, replacing any earlier row."""
+    if not 0.0 <= float(test_accuracy) <= 1.0:
+        raise ValueError(f"test_accuracy must be a fraction in [0, 1], got {test_accuracy!r}.")
+    row = {
+        "test_accuracy": round(float(test_accuracy), 4),
+        "params": int(params),
+        "epochs": int(epochs),
+        "train_seconds": round(float(train_seconds), 1),
+        **{k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in extra.items()},
+    }
+    results = load_results(run.profile)
+    results.setdefault(run.notebook, {})[model_name] = row
+    results = {nb: results[nb] for nb in sorted(results)}
+    path = metrics_path(run.profile)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write to a temporary file and rename it, so an interrupted run never leaves half a file.
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
+        json.dump(results, fh, indent=2)
+        fh.write("\n")
+    os.replace(fh.name, path)
+    return row

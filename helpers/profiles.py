@@ -1,0 +1,135 @@
+"""Run profiles and the one setup call that starts every notebook."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, replace
+
+PROFILES = {
+    "smoke": "CI: every code path on a small subset, 1 epoch",
+    "quick": "workshops: all the data, a few epochs",
+    "full": "the course's reference results",
+}
+# The smoke profile's subset; quick and full use every image.
+SMOKE_TRAIN_SIZE = 2_000
+SMOKE_TEST_SIZE = 1_000
+DATASET_SIZES = {"fashion-mnist": (60_000, 10_000), "cifar100": (50_000, 10_000)}
+
+
+@dataclass(frozen=True)
+class Run:
+    """The settings one notebook run uses, after the profile has filled in the blanks."""
+
+    notebook: str
+    profile: str
+    epochs: int
+    train_size: int | None  # None: all training images
+    test_size: int | None  # None: all test images
+    batch_size: int
+    seed: int
+    data_source: str
+
+
+def resolve_profile(profile: str) -> tuple[str, str]:
+    """The profile to use and where it came from; COURSE_PROFILE overrides the notebook."""
+    origin = "parameters cell"
+    if os.environ.get("COURSE_PROFILE"):
+        profile, origin = os.environ["COURSE_PROFILE"], "COURSE_PROFILE"
+    if profile not in PROFILES:
+        raise ValueError(
+            f"Unknown profile {profile!r} (from the {origin}). "
+            f"Allowed: {', '.join(repr(p) for p in PROFILES)}."
+        )
+    return profile, origin
+
+
+def check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    """Return value if it is an integer in [low, high], else raise a ValueError that says so."""
+    allowed = f"an integer from {low:,} to {high:,}" if high is not None else f"an integer of at least {low:,}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}.")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} = {value:,} is out of range: {name} must be {allowed}.")
+    return value
+
+
+def check_choice(name: str, value: object, allowed: tuple | list) -> object:
+    """Return value if it is one of allowed, else raise a ValueError listing the choices."""
+    if value not in allowed:
+        raise ValueError(f"{name} = {value!r} is not allowed: choose one of {', '.join(map(repr, allowed))}.")
+    return value
+
+
+def settle(
+    notebook: str,
+    profile: str,
+    epochs_by_profile: dict[str, int],
+    epochs: int | None = None,
+    train_size: int | None = None,
+    batch_size: int = 128,
+    seed: int = 42,
+    dataset: str = "fashion-mnist",
+) -> tuple[Run, str]:
+    """Validate the parameters and fill in the profile's defaults, before anything heavy runs."""
+    profile, origin = resolve_profile(profile)
+    if set(epochs_by_profile) != set(PROFILES):
+        raise ValueError(f"epochs_by_profile needs exactly the keys {sorted(PROFILES)}, got {sorted(epochs_by_profile)}.")
+    n_train, n_test = DATASET_SIZES[dataset]
+    if epochs is None:
+        epochs = epochs_by_profile[profile]
+    check_int("EPOCHS", epochs, 1, 1_000)
+    if train_size is None and profile == "smoke":
+        train_size = SMOKE_TRAIN_SIZE
+    if train_size is not None:
+        check_int("TRAIN_SIZE", train_size, 1, n_train)
+    check_int("BATCH_SIZE", batch_size, 1, n_train)
+    check_int("SEED", seed, 0, 2**32 - 1)
+    test_size = SMOKE_TEST_SIZE if profile == "smoke" else None
+    run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="")
+    return run, origin
+
+
+def setup(
+    notebook: str,
+    profile: str,
+    epochs_by_profile: dict[str, int],
+    epochs: int | None = None,
+    train_size: int | None = None,
+    batch_size: int = 128,
+    seed: int = 42,
+    dataset: str = "fashion-mnist",
+) -> Run:
+    """Validate parameters, seed everything, set plot defaults, find the data; print one line."""
+    run, origin = settle(notebook, profile, epochs_by_profile, epochs, train_size, batch_size, seed, dataset)
+
+    import keras  # helpers/__init__ has already quietened TensorFlow
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(run.seed)
+    tf.config.experimental.enable_op_determinism()
+
+    from helpers import plots
+
+    plots.set_defaults()
+    if dataset == "fashion-mnist":
+        from helpers.data import fashion_mnist_source
+
+        source = fashion_mnist_source()
+    else:
+        from helpers.data import cifar100_source
+
+        source = cifar100_source(run.profile)
+    run = replace(run, data_source=source)
+
+    size = f"{run.train_size:,} training images" if run.train_size else "all training images"
+    if run.test_size:
+        size += f", {run.test_size:,} test images"
+    where = "" if origin == "parameters cell" else f" (from {origin})"
+    print(
+        f"{notebook} | profile {run.profile}{where}: {run.epochs} epoch{'s' * (run.epochs != 1)}, {size}, "
+        f"batch {run.batch_size} | seed {run.seed}, deterministic ops | "
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, Python {platform.python_version()} | "
+        f"data: {source}"
+    )
+    return run
