@@ -185,7 +185,7 @@ def read_idx(path: Path, spec: IdxFile) -> np.ndarray:
         )
     if count != spec.count:
         raise WrongFileError(
-            f"{where} holds {count:,} items, but {spec.name} holds {spec.count:,}: "
+            f"{where} holds {count:,} items, but {spec.name} must hold {spec.count:,}: "
             "training and test files look swapped, or this is another data set. "
             "Put the original files back under their own names (`make data` fetches them)."
         )
@@ -254,7 +254,12 @@ def _download_fashion_mnist() -> Path:
     import keras  # imported late: only a download needs it
 
     paths = [
-        keras.utils.get_file(spec.name, origin=FASHION_ORIGIN + spec.name, cache_subdir=FASHION_CACHE_SUBDIR)
+        keras.utils.get_file(
+            spec.name,
+            origin=FASHION_ORIGIN + spec.name,
+            cache_dir=str(keras_cache_dir()),
+            cache_subdir=FASHION_CACHE_SUBDIR,
+        )
         for spec in FASHION_FILES.values()
     ]
     return Path(paths[0]).parent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from dataclasses import dataclass, replace
 
 PROFILES = {
@@ -29,6 +30,25 @@ class Run:
     batch_size: int
     seed: int
     data_source: str
+
+
+def quiet_tensorflow() -> None:
+    """Import TensorFlow with the process's stderr closed, so no start-up notice reaches a notebook.
+
+    TF_CPP_MIN_LOG_LEVEL=3 hides TensorFlow's C++ log, but not the oneDNN notice,
+    which is written before logging starts. Python errors still raise as usual.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def resolve_profile(profile: str) -> tuple[str, str]:
@@ -103,7 +123,8 @@ def setup(
     """Validate parameters, seed everything, set plot defaults, find the data; print one line."""
     run, origin = settle(notebook, profile, epochs_by_profile, epochs, train_size, batch_size, seed, dataset)
 
-    import keras  # helpers/__init__ has already quietened TensorFlow
+    quiet_tensorflow()
+    import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(run.seed)

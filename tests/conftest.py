@@ -1,0 +1,42 @@
+"""Shared fixtures: a real copy of Fashion-MNIST to damage, and an isolated environment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import data
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path_factory):
+    """No test sees the user's COURSE_* settings, Keras cache or results."""
+    for name in ("COURSE_PROFILE", "COURSE_DATA_DIR", "COURSE_RESULTS_DIR", "COURSE_MODELS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path_factory.mktemp("keras_home")))
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path_factory.mktemp("results")))
+    data._read_folder.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def real_fashion_dir() -> Path:
+    """A folder with the real, verified Fashion-MNIST files (found the way notebooks find them)."""
+    for cand in data.fashion_mnist_candidates():
+        if all((cand.path / f.name).is_file() for f in data.FASHION_FILES.values()):
+            return cand.path
+    pytest.fail(
+        "These tests need the real Fashion-MNIST files: run `make data` or "
+        "`apt-get install dataset-fashion-mnist` first."
+    )
+
+
+@pytest.fixture
+def fashion_copy(tmp_path, real_fashion_dir) -> Path:
+    """A private copy of the real files that a test may damage."""
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    for spec in data.FASHION_FILES.values():
+        shutil.copyfile(real_fashion_dir / spec.name, folder / spec.name)
+    return folder

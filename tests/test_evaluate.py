@@ -1,0 +1,57 @@
+"""Evaluation tables and the results file."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from helpers import evaluate, profiles
+
+NAMES = ["a", "b", "c"]
+
+
+def a_run(profile="smoke", notebook="01_test"):
+    return profiles.Run(notebook, profile, 1, None, None, 128, 42, "test data")
+
+
+def test_record_result_replaces_its_row_and_keeps_the_others():
+    run = a_run()
+    evaluate.record_result(run, "dense", 0.81, 1000, 2, 10.0)
+    evaluate.record_result(run, "cnn", 0.90, 5000, 2, 20.0)
+    evaluate.record_result(a_run(notebook="02_other"), "cnn", 0.91, 5000, 2, 20.0)
+    evaluate.record_result(run, "dense", 0.8345678, 1000, 3, 12.34)  # a re-run
+    saved = json.loads(evaluate.metrics_path("smoke").read_text())
+    assert list(saved) == ["01_test", "02_other"]
+    assert list(saved["01_test"]) == ["dense", "cnn"]
+    assert saved["01_test"]["dense"] == {"test_accuracy": 0.8346, "params": 1000, "epochs": 3, "train_seconds": 12.3}
+    assert saved["02_other"]["cnn"]["test_accuracy"] == 0.91
+
+
+def test_record_result_keeps_profiles_apart_and_takes_extra_fields():
+    evaluate.record_result(a_run("quick"), "resnet", 0.5, 10, 1, 1.0, top5_accuracy=0.8, data="fixture")
+    assert evaluate.load_results("quick")["01_test"]["resnet"]["top5_accuracy"] == 0.8
+    assert evaluate.load_results("smoke") == {}
+
+
+def test_record_result_refuses_a_percentage():
+    with pytest.raises(ValueError, match="fraction"):
+        evaluate.record_result(a_run(), "dense", 88.5, 1000, 2, 10.0)
+
+
+def test_per_class_accuracy_and_report():
+    y_true = np.array([0, 0, 1, 1, 2, 2])
+    y_pred = np.array([0, 1, 1, 1, 0, 2])
+    acc = evaluate.per_class_accuracy(y_true, y_pred, NAMES)
+    assert acc.to_dict() == {"a": 0.5, "b": 1.0, "c": 0.5}
+    report = evaluate.classification_report(y_true, y_pred, NAMES)
+    assert report.loc["b", "precision"] == pytest.approx(2 / 3, abs=1e-3)
+    assert report.loc["a", "support"] == 2
+
+
+def test_most_confused_counts_both_directions():
+    matrix = np.array([[50, 7, 1], [3, 40, 0], [0, 9, 30]])
+    table = evaluate.most_confused(matrix, NAMES, top=2)
+    assert table.iloc[0][["class A", "class B", "total"]].tolist() == ["a", "b", 10]
+    assert table.iloc[1][["class A", "class B", "A taken for B", "B taken for A"]].tolist() == ["b", "c", 0, 9]

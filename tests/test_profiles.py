@@ -1,0 +1,90 @@
+"""Profiles and parameter validation: bad values fail at once, with the value and the allowed range."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import profiles
+
+EPOCHS = {"smoke": 1, "quick": 3, "full": 20}
+
+
+def settle(profile="full", **knobs):
+    return profiles.settle("01_test", profile, EPOCHS, **knobs)[0]
+
+
+def test_each_profile_fills_in_its_defaults():
+    smoke, quick, full = settle("smoke"), settle("quick"), settle("full")
+    assert (smoke.epochs, smoke.train_size, smoke.test_size) == (1, 2_000, 1_000)
+    assert (quick.epochs, quick.train_size, quick.test_size) == (3, None, None)
+    assert (full.epochs, full.train_size, full.test_size) == (20, None, None)
+
+
+def test_explicit_knobs_win_over_the_profile():
+    run = settle("smoke", epochs=4, train_size=500)
+    assert (run.epochs, run.train_size) == (4, 500)
+
+
+def test_course_profile_overrides_the_parameters_cell(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    run, origin = profiles.settle("01_test", "full", EPOCHS)
+    assert run.profile == "smoke" and origin == "COURSE_PROFILE"
+
+
+@pytest.mark.parametrize("bad", ["fast", "Full", "", None])
+def test_unknown_profile_names_the_value_and_the_choices(bad):
+    with pytest.raises(ValueError) as info:
+        settle(bad)
+    assert repr(bad) in str(info.value) and "'smoke', 'quick', 'full'" in str(info.value)
+
+
+def test_bad_course_profile_says_where_it_came_from(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "slow")
+    with pytest.raises(ValueError, match="'slow' \\(from the COURSE_PROFILE\\)"):
+        settle("full")
+
+
+@pytest.mark.parametrize(
+    "knob, value, words",
+    [
+        ("epochs", 0, "EPOCHS = 0 is out of range: EPOCHS must be an integer from 1 to 1,000"),
+        ("epochs", -3, "EPOCHS = -3 is out of range"),
+        ("epochs", 2.5, "EPOCHS = 2.5 is not allowed"),
+        ("epochs", True, "EPOCHS = True is not allowed"),
+        ("epochs", "10", "EPOCHS = '10' is not allowed"),
+        ("train_size", 60_001, "TRAIN_SIZE = 60,001 is out of range: TRAIN_SIZE must be an integer from 1 to 60,000"),
+        ("train_size", 0, "TRAIN_SIZE = 0 is out of range"),
+        ("batch_size", 0, "BATCH_SIZE = 0 is out of range"),
+        ("seed", -1, "SEED = -1 is out of range"),
+    ],
+)
+def test_nonsensical_knobs_are_refused(knob, value, words):
+    with pytest.raises(ValueError) as info:
+        settle("full", **{knob: value})
+    assert words in str(info.value)
+
+
+def test_cifar_sizes_bound_the_subset():
+    with pytest.raises(ValueError, match="from 1 to 50,000"):
+        profiles.settle("09_test", "full", EPOCHS, train_size=50_001, dataset="cifar100")
+
+
+def test_check_choice_lists_the_choices():
+    with pytest.raises(ValueError, match="PADDING = 'full' is not allowed: choose one of 'valid', 'same'"):
+        profiles.check_choice("PADDING", "full", ("valid", "same"))
+
+
+def test_setup_seeds_and_prints_one_line(capsys):
+    run = profiles.setup("01_test", "smoke", EPOCHS, seed=7)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    line = lines[0]
+    for part in ("01_test", "profile smoke", "1 epoch,", "2,000 training images", "seed 7", "TensorFlow 2.", "data: "):
+        assert part in line, line
+    assert run.data_source in line
+    import numpy as np
+
+    first = np.random.rand()
+    profiles.setup("01_test", "smoke", EPOCHS, seed=7)
+    capsys.readouterr()
+    assert np.random.rand() == first  # the seed really was set
