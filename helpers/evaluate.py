@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.paths import results_dir
+from helpers.paths import display_path, results_dir
 
 RESULT_FIELDS = ("test_accuracy", "params", "epochs", "train_seconds")
 
@@ -35,6 +35,7 @@ def classification_report(y_true: np.ndarray, y_pred: np.ndarray, class_names: S
         output_dict=True,
         zero_division=0,
     )
+    report.pop("accuracy")  # a single number, not a row; it equals the weighted-average recall
     table = pd.DataFrame(report).T
     table["support"] = table["support"].astype(int)
     return table.round(3)
@@ -80,7 +81,7 @@ def record_result(
     epochs: int,
     train_seconds: float,
     **extra: float | int | str,
-) -> dict:
+) -> None:
     """Write one model's figures to results/<profile>/metrics.json, replacing any earlier row."""
     if not 0.0 <= float(test_accuracy) <= 1.0:
         raise ValueError(f"test_accuracy must be a fraction in [0, 1], got {test_accuracy!r}.")
@@ -101,4 +102,4 @@ def record_result(
         json.dump(results, fh, indent=2)
         fh.write("\n")
     os.replace(fh.name, path)
-    return row
+    print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")

@@ -134,7 +134,7 @@ def samples_per_class(
     """The first few images of every class, one row per class, labelled on the left."""
     labels = np.asarray(labels).ravel()
     n = len(class_names)
-    fig, axes = plt.subplots(n, per_class, figsize=(per_class * 0.9 + 1.4, n * 0.95), squeeze=False)
+    fig, axes = plt.subplots(n, per_class, figsize=(per_class * 0.7 + 1.4, n * 0.75), squeeze=False)
     for row, name in enumerate(class_names):
         picks = np.flatnonzero(labels == row)[:per_class]
         for col, ax in enumerate(axes[row]):
