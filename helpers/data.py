@@ -272,8 +272,13 @@ def find_fashion_mnist(
     skipped = []
     candidates = fashion_mnist_candidates(data_dir)
     for cand in candidates:
-        if cand.explicit:
-            arrays = read_fashion_folder(cand.path)  # the user's choice: its errors are final
+        if cand.explicit:  # the user's choice: its errors are final, no other copy is tried
+            if not cand.path.is_dir():
+                raise DataNotFoundError(
+                    f"{display_path(cand.path)} (from the {cand.label}) is not a folder. "
+                    f"Create it with the four Fashion-MNIST files, or point it elsewhere.\n{HOW_TO_GET_FASHION}"
+                )
+            arrays = read_fashion_folder(cand.path)
             return arrays, f"{display_path(cand.path)} ({cand.label})"
         if not cand.path.exists() or len(_missing_files(cand.path)) == len(FASHION_FILES):
             continue

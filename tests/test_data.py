@@ -150,6 +150,14 @@ def test_an_explicit_folder_is_never_swapped_for_another_copy(fashion_copy, monk
         data.load_fashion_mnist()
 
 
+def test_an_explicit_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    with pytest.raises(data.DataNotFoundError, match="is not a folder"):
+        data.load_fashion_mnist(tmp_path / "nowhere")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(data.DataNotFoundError, match="from the COURSE_DATA_DIR"):
+        data.load_fashion_mnist()
+
+
 def test_course_data_dir_is_used(fashion_copy, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
     assert data.fashion_mnist_source() == f"{data.display_path(fashion_copy)} (COURSE_DATA_DIR)"
