@@ -50,11 +50,12 @@ def last_run(profile: str | None, build: Path = BUILD) -> tuple[str, dict]:
                           f"run `make run PROFILE={profile}` first.")
     try:
         summary = json.loads(path.read_text())
-        runs = summary["runs"]
-        assert all({"notebook", "status", "wall_seconds"} <= set(r) for r in runs)
-    except (json.JSONDecodeError, KeyError, TypeError, AssertionError) as exc:
-        raise ReportError(f"{display_path(path)} is not a summary written by tools/run_notebooks.py ({exc!r}); "
-                          f"run `make run PROFILE={profile}` again to rewrite it.") from exc
+        usable = all({"notebook", "status", "wall_seconds"} <= set(r) for r in summary["runs"])
+    except (json.JSONDecodeError, KeyError, TypeError):  # not JSON, no runs, runs not a list of dicts
+        usable = False
+    if not usable:
+        raise ReportError(f"{display_path(path)} is not a summary written by tools/run_notebooks.py; "
+                          f"run `make run PROFILE={profile}` again to rewrite it.")
     return profile, summary
 
 
