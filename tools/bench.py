@@ -13,10 +13,10 @@ The parts:
   capstone    (d) the capstone's cached-feature stage (frozen ResNet50 run once per image, then
                   the head trains on its features) against running the frozen base every epoch
 
-Every measurement holds the machine's CPU lock ($COURSE_CPU_LOCK, default
-/tmp/course-cpu.lock) while it runs, so heavy jobs of other people do not overlap
-with it; the load average before each part is recorded, since light jobs still can.
-Parts not measured in a run keep their earlier results.
+The whole run holds the machine's CPU lock ($COURSE_CPU_LOCK, default
+/tmp/course-cpu.lock), so no other heavy job overlaps with it and its parts run back
+to back; the load average before each measurement is recorded, since light jobs still
+can overlap. Parts not measured in a run keep their earlier results.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def steady(seconds: list[float]) -> float:
 # ----- (a) notebooks -----
 
 
-def bench_notebooks(keys: list[str], profiles: list[str], lock: str | None) -> dict:
+def bench_notebooks(keys: list[str], profiles: list[str]) -> dict:
     """Wall seconds of each notebook under each profile, run the way `make run` runs them."""
     os.environ.pop("COURSE_PROFILE", None)
     rows: dict[str, dict] = {p: {} for p in profiles}
@@ -149,10 +149,9 @@ def bench_notebooks(keys: list[str], profiles: list[str], lock: str | None) -> d
         out_dir = ROOT / "build" / "bench" / profile  # not build/<profile>: a bench never replaces a run's report
         out_dir.mkdir(parents=True, exist_ok=True)
         for notebook in select(keys):
-            with cpu_lock(lock) as waited:
-                load = load_average()
-                status, seconds = run_one(notebook, profile, False, out_dir)
-            print(f"  {profile:5} {notebook.stem}: {seconds:.1f} s, {status} (waited {waited:.0f} s for the lock)")
+            load = load_average()
+            status, seconds = run_one(notebook, profile, False, out_dir)
+            print(f"  {profile:5} {notebook.stem}: {seconds:.1f} s, {status}")
             rows[profile][notebook.stem] = {"seconds": round(seconds, 1), "status": status, "measured": now(),
                                             "load_before": load}
     return rows
@@ -168,7 +167,7 @@ FLOOR_CELLS = {
 }
 
 
-def bench_floor(lock: str | None, repeats: int = 3) -> dict:
+def bench_floor(repeats: int = 3) -> dict:
     """Median wall seconds of a papermill run of a one-cell notebook, without and with the TensorFlow import."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
@@ -183,16 +182,15 @@ def bench_floor(lock: str | None, repeats: int = 3) -> dict:
             nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
             paths[name] = Path(tmp) / f"{name}.ipynb"
             nbformat.write(nb, paths[name])
-        with cpu_lock(lock) as waited:
-            load = load_average()
-            for _ in range(repeats):  # interleaved, so a disturbance hits both alike
-                for name, path in paths.items():
-                    status, wall = run_one(path, "smoke", False, Path(tmp) / "out")
-                    if status != "ok":
-                        raise BenchError(f"the floor notebook {name} failed: {status}")
-                    seconds[name].append(round(wall, 2))
+        load = load_average()
+        for _ in range(repeats):  # interleaved, so a disturbance hits both alike
+            for name, path in paths.items():
+                status, wall = run_one(path, "smoke", False, Path(tmp) / "out")
+                if status != "ok":
+                    raise BenchError(f"the floor notebook {name} failed: {status}")
+                seconds[name].append(round(wall, 2))
     result = {name: {"median_seconds": round(statistics.median(v), 2), "runs": v} for name, v in seconds.items()}
-    result |= {"repeats": repeats, "lock_wait_seconds": round(waited, 1), "load_before": load}
+    result |= {"repeats": repeats, "load_before": load}
     print(f"  kernel start {result['kernel_start']['median_seconds']} s, with TensorFlow import "
           f"{result['kernel_and_tensorflow']['median_seconds']} s")
     return result
@@ -296,7 +294,7 @@ def throughput_worker(variant: str, arrays: Path, epochs: int, source: str) -> d
             "model": model.name}
 
 
-def bench_throughput(lock: str | None, source: str, epochs: int, repeats: int = 2) -> dict:
+def bench_throughput(source: str, epochs: int, repeats: int = 2) -> dict:
     """Course pipeline against a bare script, alternating (course, bare, bare, course, ...) in one run."""
     import numpy as np
 
@@ -309,12 +307,10 @@ def bench_throughput(lock: str | None, source: str, epochs: int, repeats: int = 
         # The same arrays for both: scaled to [0, 1] and one-hot, as the notebooks prepare them.
         np.savez(arrays, x=(x.astype("float32") / 255.0), y=np.eye(10, dtype="float32")[y])
         order = [v for r in range(repeats) for v in (("course", "bare") if r % 2 == 0 else ("bare", "course"))]
-        waits, loads = [], []
+        loads = []
         for i, variant in enumerate(order):
-            with cpu_lock(lock) as waited:
-                loads.append(load_average())
-                result = worker("throughput", Path(tmp) / f"{i}.json", variant, str(arrays), str(epochs), source)
-            waits.append(round(waited, 1))
+            loads.append(load_average())
+            result = worker("throughput", Path(tmp) / f"{i}.json", variant, str(arrays), str(epochs), source)
             runs[variant].append(result)
             print(f"  {variant:6} {result['images_per_second']:8.0f} images/s (epochs {result['epoch_seconds']} s)")
     summary = {v: {"images_per_second": round(statistics.median(r["images_per_second"] for r in rs), 1),
@@ -322,7 +318,7 @@ def bench_throughput(lock: str | None, source: str, epochs: int, repeats: int = 
     ratio = summary["course"]["images_per_second"] / summary["bare"]["images_per_second"]
     return {"model": runs["course"][0]["model"], "model_source": source, "params": runs["course"][0]["params"],
             "epochs": epochs, "repeats": repeats, **summary, "ratio_course_to_bare": round(ratio, 3),
-            "lock_wait_seconds": waits, "load_before": loads,
+            "load_before": loads,
             "what": "steady-state training images per second (median epoch after the first); the course's "
                     "fit trains on 90% of the 60,000 images and validates on 10% within each epoch, "
                     "with deterministic ops; the bare script trains on all 60,000 with TensorFlow's defaults"}
@@ -383,13 +379,13 @@ def capstone_worker(images: int, size: int, epochs: int) -> dict:
     }
 
 
-def bench_capstone(lock: str | None, images: int, size: int, epochs: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp, cpu_lock(lock) as waited:
+def bench_capstone(images: int, size: int, epochs: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
         load = load_average()
         result = worker("capstone", Path(tmp) / "capstone.json", str(images), str(size), str(epochs))
     print(f"  cached {result['cached']['total_seconds']} s against every epoch "
           f"{result['every_epoch']['total_seconds']} s for {epochs} epochs: {result['speedup']}x")
-    return result | {"lock_wait_seconds": round(waited, 1), "load_before": load}
+    return result | {"load_before": load}
 
 
 # ----- results file and README table -----
@@ -517,19 +513,22 @@ def main(argv: list[str] | None = None) -> int:
         BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
         if args.note is not None:
             bench["note"] = args.note
-        for part in parts:
-            print(f"[{part}]", flush=True)
-            if part == "notebooks":  # rows are kept per notebook: a run of some notebooks keeps the others'
-                for profile, rows in bench_notebooks(args.notebooks, profiles, lock).items():
-                    bench.setdefault("notebooks", {}).setdefault(profile, {}).update(rows)
-            elif part == "floor":
-                bench[part] = {"measured": now(), **bench_floor(lock)}
-            elif part == "throughput":
-                bench[part] = {"measured": now(), **bench_throughput(lock, args.cnn, args.epochs)}
-            else:
-                result = bench_capstone(lock, args.capstone_images, args.capstone_size, CAPSTONE_EPOCHS)
-                bench[part] = {"measured": now(), **result}
-            BENCH_JSON.write_text(json.dumps(bench, indent=2) + "\n")  # keep what is done if a later part fails
+        print(f"waiting for the CPU lock {lock} ..." if lock else "not taking the CPU lock", flush=True)
+        with cpu_lock(lock) as waited:
+            print(f"got the lock after {waited:.0f} s", flush=True)
+            for part in parts:
+                print(f"[{part}]", flush=True)
+                if part == "notebooks":  # rows are kept per notebook: a run of some notebooks keeps the others'
+                    for profile, rows in bench_notebooks(args.notebooks, profiles).items():
+                        bench.setdefault("notebooks", {}).setdefault(profile, {}).update(rows)
+                elif part == "floor":
+                    bench[part] = {"measured": now(), **bench_floor()}
+                elif part == "throughput":
+                    bench[part] = {"measured": now(), **bench_throughput(args.cnn, args.epochs)}
+                else:
+                    result = bench_capstone(args.capstone_images, args.capstone_size, CAPSTONE_EPOCHS)
+                    bench[part] = {"measured": now(), **result}
+                BENCH_JSON.write_text(json.dumps(bench, indent=2) + "\n")  # keep what is done if a later part fails
         print(f"wrote {BENCH_JSON.relative_to(ROOT)}")
         if not args.no_readme:
             README.write_text(update_readme(README.read_text(), readme_table(bench)))
