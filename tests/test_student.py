@@ -26,17 +26,17 @@ def leaked_lines(original: dict, student: dict) -> set[str]:
     def is_solution(cell):
         return make_student.SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
 
-    solution = set().union(*(lines(make_student.cell_source(c)) for c in original["cells"] if is_solution(c)))
-    elsewhere = "\n".join(make_student.cell_source(c) for c in original["cells"] if not is_solution(c))
+    solution = set().union(*(lines(c.source) for c in original["cells"] if is_solution(c)))
+    elsewhere = "\n".join(c.source for c in original["cells"] if not is_solution(c))
     elsewhere += json.dumps(original["metadata"], ensure_ascii=False)
     secret = {line for line in solution if line not in elsewhere and not make_student.HINT_LINE.match(line)}
-    student_text = "\n".join(make_student.cell_source(c) for c in student["cells"])
+    student_text = "\n".join(c.source for c in student["cells"])
     student_text += json.dumps(student, ensure_ascii=False)  # metadata and outputs too, JSON-escaped
     return {line for line in secret if line in student_text or json.dumps(line)[1:-1] in student_text}
 
 
 def load(path) -> dict:
-    return json.loads(path.read_text())
+    return nbformat.read(path, as_version=4)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -60,10 +60,10 @@ def test_the_leak_check_catches_a_solution_left_in_a_comment():
     solution = next(c for c in original["cells"] if make_student.SOLUTION_TAG in c["metadata"].get("tags", []))
     leaky = copy.deepcopy(student)
     leaky_stub = next(c for c in leaky["cells"] if c.get("id") == stub.get("id"))
-    leaky_stub["source"] += "\n" + "\n".join("# " + line for line in make_student.cell_source(solution).splitlines())
+    leaky_stub["source"] += "\n" + "\n".join("# " + line for line in solution.source.splitlines())
     assert leaked_lines(original, leaky) != set()
     leaky = copy.deepcopy(student)
-    leaky["metadata"]["solution_backup"] = make_student.cell_source(solution)
+    leaky["metadata"]["solution_backup"] = solution.source
     assert leaked_lines(original, leaky) != set()
 
 
@@ -75,11 +75,11 @@ def test_everything_but_solutions_and_outputs_is_intact(path):
     assert student["metadata"] == {k: v for k, v in original["metadata"].items() if k != "papermill"}
     for before, after in zip(original["cells"], student["cells"], strict=True):
         if make_student.SOLUTION_TAG in before["metadata"].get("tags", []):
-            text = make_student.cell_source(after)
+            text = after.source
             assert after["cell_type"] == "code" and "Hint:" in text and text.rstrip().endswith("...")
             compile(text, "stub", "exec")
             continue
-        assert make_student.cell_source(after) == make_student.cell_source(before)
+        assert after.source == before.source
         assert after["cell_type"] == before["cell_type"]
         assert {k: v for k, v in after.items() if k not in ("outputs", "execution_count", "metadata")} == {
             k: v for k, v in before.items() if k not in ("outputs", "execution_count", "metadata")

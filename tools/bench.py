@@ -221,16 +221,12 @@ def classic_cnn():
 def model_from_notebook(notebook: Path, model_name: str):
     """Run the code cell of a notebook that builds the model named model_name, and return that model."""
     import keras
+    import nbformat
     import numpy as np
 
-    doc = json.loads(notebook.read_text())
     pattern = re.compile(rf"""name\s*=\s*["']{re.escape(model_name)}["']""")
-    cells = [
-        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-        for c in doc["cells"]
-        if c["cell_type"] == "code"
-    ]
-    candidates = [src for src in cells if pattern.search(src)]
+    cells = nbformat.read(notebook, as_version=4).cells
+    candidates = [c.source for c in cells if c.cell_type == "code" and pattern.search(c.source)]
     problems = []
     for src in candidates:
         namespace = {"keras": keras, "layers": keras.layers, "np": np}

@@ -17,11 +17,11 @@ import argparse
 import ast
 import builtins
 import copy
-import json
 import re
 import sys
 from pathlib import Path
 
+import nbformat
 from run_notebooks import ROOT, select
 
 OUT_DIR = ROOT / "build" / "student"
@@ -30,12 +30,6 @@ HINT_LINE = re.compile(r"^\s*#\s*Hint:", re.IGNORECASE)
 # "**2. Sparse labels.**" at the start of an exercise's markdown cell.
 EXERCISE_TITLE = re.compile(r"\*\*(\d+)\.\s*(.+?)\.?\*\*")
 MAX_HINT_NAMES = 6
-
-
-def cell_source(cell: dict) -> str:
-    """A cell's source as one string."""
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else text
 
 
 def called_names(code: str) -> list[str]:
@@ -86,7 +80,7 @@ def exercise_label(cells: list[dict], index: int, ordinal: int) -> str:
     """"Exercise 2 (Sparse labels)" from the nearest markdown cell above, else "Exercise <ordinal>"."""
     for cell in reversed(cells[:index]):
         if cell["cell_type"] == "markdown":
-            found = EXERCISE_TITLE.search(cell_source(cell))
+            found = EXERCISE_TITLE.search(cell["source"])
             if found:
                 return f"Exercise {found.group(1)} ({found.group(2).strip()})"
             break
@@ -94,18 +88,18 @@ def exercise_label(cells: list[dict], index: int, ordinal: int) -> str:
 
 
 def stub(solution_cell: dict, label: str) -> dict:
-    """The code cell that takes a solution's place."""
+    """The code cell that takes a solution's place (same id and metadata, `exercise` for `solution`)."""
     metadata = copy.deepcopy(solution_cell.get("metadata", {}))
     metadata["tags"] = [STUB_TAG if t == SOLUTION_TAG else t for t in metadata.get("tags", [])]
-    text = f"# {label}: write your code here.\n{hint(cell_source(solution_cell))}\n..."
-    cell = {"cell_type": "code", "execution_count": None, "metadata": metadata, "outputs": [], "source": text}
+    text = f"# {label}: write your code here.\n{hint(solution_cell['source'])}\n..."
+    cell = nbformat.v4.new_code_cell(text, metadata=metadata)
     if "id" in solution_cell:
         cell["id"] = solution_cell["id"]
     return cell
 
 
 def student_version(doc: dict) -> dict:
-    """A copy of a notebook with no outputs and every solution replaced by a stub."""
+    """A copy of a notebook (as nbformat reads it) with no outputs and every solution replaced by a stub."""
     student = copy.deepcopy(doc)
     student.get("metadata", {}).pop("papermill", None)
     cells, ordinal = student["cells"], 0
@@ -122,11 +116,10 @@ def student_version(doc: dict) -> dict:
 
 def write_student(notebook: Path, out_dir: Path) -> tuple[Path, int]:
     """Write the student version of one notebook into out_dir; return its path and its number of stubs."""
-    doc = json.loads(notebook.read_text())
-    student = student_version(doc)
+    student = student_version(nbformat.read(notebook, as_version=4))
     stubs = sum(STUB_TAG in c.get("metadata", {}).get("tags", []) for c in student["cells"])
     out = out_dir / notebook.name
-    out.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n")
+    nbformat.write(student, out)
     return out, stubs
 
 
