@@ -387,8 +387,9 @@ def bench_capstone(images: int, size: int, epochs: int) -> dict:
 # ----- results file and README table -----
 
 
-def fmt(value, spec: str = ".1f", missing: str = "–") -> str:
-    return missing if value is None else format(value, spec)
+def seconds_cell(value: float | None) -> str:
+    """A table cell of whole seconds, or a dash when not measured."""
+    return "–" if value is None else f"{value:.0f} s"
 
 
 def best_images_per_second(runs: list[dict]) -> float:
@@ -419,7 +420,7 @@ def readme_table(bench: dict) -> str:
             ok = all(r.get("status", "ok") == "ok" for r in (smoke, quick) if r)
             ratio = f"{s / floor_s:.1f}x" if s and floor_s else "–"
             when = max(r.get("measured", "") for r in (smoke, quick) if r)
-            out.append(f"| {name} | {fmt(s, '.0f')} s | {fmt(q, '.0f')} s | {ratio} | {when}"
+            out.append(f"| {name} | {seconds_cell(s)} | {seconds_cell(q)} | {ratio} | {when}"
                        f"{'' if ok else ' (failed)'} |")
     rows = []
     if floor:
