@@ -8,14 +8,22 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data run smoke test unit nbval lab reference clean
+.PHONY: help setup lock data run smoke report test unit nbval lint lab reference student student-check bench fresh-check clean
 
 help:
 	@echo "make setup       create .venv with the pinned packages and the helpers package"
 	@echo "make data        fetch Fashion-MNIST (and try CIFAR-100 and the ResNet50 weights)"
 	@echo "make run         run the notebooks headless: PROFILE=smoke|quick|full (default quick), NOTEBOOKS=\"01 03\""
-	@echo "make smoke       the smoke run of every notebook (what CI runs)"
-	@echo "make test        unit tests, nbval on the committed notebooks, and the smoke run"
+	@echo "                 then build the run report build/<profile>/index.html"
+	@echo "make report      rebuild the run report of the last run (PROFILE=... picks a profile)"
+	@echo "make smoke       the smoke run of every notebook (what CI runs), with its report"
+	@echo "make test        unit tests and notebook lint, nbval on the committed notebooks, and the smoke run"
+	@echo "make lint        the notebook lint and ruff alone"
+	@echo "make student     student versions without solutions in build/student/"
+	@echo "make student-check  run every student notebook until its first exercise (slow)"
+	@echo "make bench       measure the course on this machine: results/bench.json and the README table"
+	@echo "                 (ONLY=notebooks,floor,throughput,capstone picks parts)"
+	@echo "make fresh-check clone the committed course into a temporary folder and run the README's quick start"
 	@echo "make lab         JupyterLab on notebooks/ with the course's kernel"
 	@echo "make reference   regenerate the committed outputs (full profile, fresh kernel, in place)"
 	@echo "make clean       remove build outputs and caches (keeps .venv, data/, models/, results/full/)"
@@ -41,11 +49,19 @@ lock:
 data: setup
 	$(BIN)/python tools/fetch_data.py
 
+# The report is built even when a notebook failed (it shows which and links its output);
+# the exit status stays the run's.
 run: setup
-	$(BIN)/python tools/run_notebooks.py --profile $(PROFILE) $(NOTEBOOKS)
+	$(BIN)/python tools/run_notebooks.py --profile $(PROFILE) $(NOTEBOOKS); status=$$?; \
+	$(BIN)/python tools/build_report.py --profile $(PROFILE) || status=1; exit $$status
 
 smoke: setup
-	$(BIN)/python tools/run_notebooks.py --profile smoke $(NOTEBOOKS)
+	$(BIN)/python tools/run_notebooks.py --profile smoke $(NOTEBOOKS); status=$$?; \
+	$(BIN)/python tools/build_report.py --profile smoke || status=1; exit $$status
+
+# Without PROFILE on the command line (or in the environment): the profile that ran last.
+report: setup
+	$(BIN)/python tools/build_report.py $(if $(filter command line environment,$(origin PROFILE)),--profile $(PROFILE))
 
 unit: setup
 	$(BIN)/python -m pytest tests -q
@@ -54,6 +70,22 @@ nbval: setup
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest $(NBVAL) notebooks -q
 
 test: unit nbval smoke
+
+lint: setup
+	$(BIN)/python tools/lint_notebooks.py
+
+student: setup
+	$(BIN)/python tools/make_student.py $(NOTEBOOKS)
+
+student-check: setup
+	STUDENT_RUN=all $(BIN)/python -m pytest tests/test_student.py -q
+
+bench: setup
+	$(BIN)/python tools/bench.py $(if $(ONLY),--only $(ONLY))
+
+# Needs no .venv here: the clone builds its own, as a new user's machine would.
+fresh-check:
+	bash tools/fresh_check.sh
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

@@ -59,7 +59,7 @@ def load_checkpoint(path: str | os.PathLike, expected=None, how_to_make: str = "
         theirs, ours = architecture(model), architecture(expected)
         if theirs != ours:
             diff = next(
-                (i for i, (a, b) in enumerate(zip(theirs, ours)) if a != b),
+                (i for i, (a, b) in enumerate(zip(theirs, ours, strict=False)) if a != b),
                 min(len(theirs), len(ours)),
             )
             found = f"{theirs[diff][0]} {theirs[diff][1]}" if diff < len(theirs) else "nothing"

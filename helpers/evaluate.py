@@ -19,7 +19,9 @@ RESULT_FIELDS = ("test_accuracy", "params", "epochs", "train_seconds")
 def per_class_accuracy(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str]) -> pd.Series:
     """Share of each class's test images that were predicted correctly (the recall of each class)."""
     y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
-    values = [float(np.mean(y_pred[y_true == k] == k)) if np.any(y_true == k) else np.nan for k in range(len(class_names))]
+    values = [
+        float(np.mean(y_pred[y_true == k] == k)) if np.any(y_true == k) else np.nan for k in range(len(class_names))
+    ]
     return pd.Series(values, index=list(class_names), name="accuracy")
 
 

@@ -74,7 +74,7 @@ def history_figure_static(history, title: str = "Training history") -> plt.Figur
     hist = _history_dict(history)
     names = _metric_pairs(hist)
     fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), squeeze=False)
-    for ax, name in zip(axes[0], names):
+    for ax, name in zip(axes[0], names, strict=True):
         for key, style in ((name, "-o"), (f"val_{name}", "--o")):
             if key in hist:
                 ax.plot(range(1, len(hist[key]) + 1), hist[key], style, markersize=3, label=key)
@@ -161,9 +161,10 @@ def prediction_grid(
     predicted = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
     titles = [
-        f"{class_names[p]} {c:.0%}\n(true: {class_names[t]})" for p, c, t in zip(predicted, confidence, y_true)
+        f"{class_names[p]} {c:.0%}\n(true: {class_names[t]})"
+        for p, c, t in zip(predicted, confidence, y_true, strict=True)
     ]
-    colors = [RIGHT if p == t else WRONG for p, t in zip(predicted, y_true)]
+    colors = [RIGHT if p == t else WRONG for p, t in zip(predicted, y_true, strict=True)]
     return image_grid(images, titles, colors, cols=cols, size=1.8)
 
 

@@ -94,7 +94,9 @@ def settle(
     """Validate the parameters and fill in the profile's defaults, before anything heavy runs."""
     profile, origin = resolve_profile(profile)
     if set(epochs_by_profile) != set(PROFILES):
-        raise ValueError(f"epochs_by_profile needs exactly the keys {sorted(PROFILES)}, got {sorted(epochs_by_profile)}.")
+        raise ValueError(
+            f"epochs_by_profile needs exactly the keys {sorted(PROFILES)}, got {sorted(epochs_by_profile)}."
+        )
     n_train, n_test = DATASET_SIZES[dataset]
     if epochs is None:
         epochs = epochs_by_profile[profile]

@@ -46,7 +46,7 @@ def test_checkpoints_are_kept_per_profile_and_notebook(tmp_path):
 def test_a_good_checkpoint_loads_with_its_weights(saved):
     path, model = saved
     loaded = checkpoints.load_checkpoint(path, expected=small_model())
-    for a, b in zip(loaded.get_weights(), model.get_weights()):
+    for a, b in zip(loaded.get_weights(), model.get_weights(), strict=True):
         assert (a == b).all()
 
 

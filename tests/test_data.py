@@ -40,7 +40,7 @@ def test_loader_returns_what_keras_returns(monkeypatch, real_fashion_dir):
 
     theirs = keras.datasets.fashion_mnist.load_data()
     ours = data.load_fashion_mnist(real_fashion_dir)
-    for (x_ours, y_ours), (x_theirs, y_theirs) in zip(ours, theirs):
+    for (x_ours, y_ours), (x_theirs, y_theirs) in zip(ours, theirs, strict=True):
         assert x_ours.shape == x_theirs.shape and x_ours.dtype == x_theirs.dtype == np.uint8
         assert y_ours.shape == y_theirs.shape and y_ours.dtype == y_theirs.dtype == np.uint8
         np.testing.assert_array_equal(x_ours, x_theirs)

@@ -12,7 +12,12 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import plots  # noqa: E402
 
-HISTORY = {"loss": [1.0, 0.6, 0.5], "accuracy": [0.6, 0.8, 0.85], "val_loss": [0.7, 0.6, 0.62], "val_accuracy": [0.75, 0.8, 0.81]}
+HISTORY = {
+    "loss": [1.0, 0.6, 0.5],
+    "accuracy": [0.6, 0.8, 0.85],
+    "val_loss": [0.7, 0.6, 0.62],
+    "val_accuracy": [0.75, 0.8, 0.81],
+}
 NAMES = [f"class {i}" for i in range(10)]
 rng = np.random.default_rng(0)
 IMAGES = rng.integers(0, 255, size=(30, 28, 28), dtype=np.uint8)
