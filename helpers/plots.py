@@ -201,3 +201,76 @@ def bar(values: Mapping[str, float], title: str, xlabel: str = "", fmt: str = "{
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel)
     return _finished(fig)
+
+
+FIELD_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange")
+
+
+def receptive_fields(examples: Sequence[Mapping], size: float = 3.0) -> plt.Figure:
+    """Per example, a column: the input with the pixels that feed some output pixels, above the output marking them.
+
+    Each example is a dict with "title", "input" and "output" (2-D arrays), "fields" (one boolean
+    mask shaped like the input per marked output pixel), "pixels" (the (row, col) of each marked
+    output pixel) and optionally "pad" (width of a zero-padding frame included in the input).
+    All panels share one pixel scale, so a smaller output looks smaller.
+    """
+    extent = max(max(e["input"].shape[0], e["output"].shape[0]) for e in examples)
+    fig, axes = plt.subplots(2, len(examples), figsize=(size * len(examples), size * 2.15), squeeze=False)
+    for col, example in enumerate(examples):
+        if len(example["fields"]) != len(example["pixels"]) or len(example["pixels"]) > len(FIELD_COLORS):
+            raise ValueError(f"{example['title']!r}: give one field per marked pixel, at most {len(FIELD_COLORS)}.")
+        top, bottom = axes[0, col], axes[1, col]
+        top.imshow(example["input"], cmap="gray", vmin=0, vmax=max(1e-9, float(np.max(example["input"]))))
+        for mask, color in zip(example["fields"], FIELD_COLORS):
+            if mask.shape != example["input"].shape:
+                raise ValueError(
+                    f"{example['title']!r}: a field of shape {mask.shape} on an input of {example['input'].shape}."
+                )
+            overlay = np.zeros((*mask.shape, 4))
+            overlay[mask] = matplotlib.colors.to_rgba(color, alpha=0.65)
+            top.imshow(overlay)
+        pad = example.get("pad", 0)
+        if pad:
+            n = example["input"].shape[0] - 2 * pad
+            top.add_patch(plt.Rectangle((pad - 0.5, pad - 0.5), n, n, fill=False, ec="gold", ls="--", lw=1.2))
+        rows, cols = example["input"].shape
+        frame = f" (zero frame {pad})" if pad else ""
+        top.set_title(f"{example['title']}\ninput {rows} x {cols}{frame}", fontsize=9)
+        bottom.imshow(example["output"], cmap="gray")
+        for (r, c), color in zip(example["pixels"], FIELD_COLORS):
+            bottom.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5))
+        rows, cols = example["output"].shape
+        bottom.set_title(f"output {rows} x {cols}", fontsize=9)
+        for ax in (top, bottom):
+            ax.set(xlim=(-0.5, extent - 0.5), ylim=(extent - 0.5, -0.5), xticks=[], yticks=[])
+    return _finished(fig)
+
+
+def labelled_scatter(
+    x: Sequence[float],
+    y: Sequence[float],
+    labels: Sequence[str],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    groups: Sequence[str] | None = None,
+    logx: bool = False,
+) -> plt.Figure:
+    """A scatter plot with each point named, coloured by group when groups are given."""
+    if not len(x) == len(y) == len(labels) or (groups is not None and len(groups) != len(x)):
+        raise ValueError("x, y, labels (and groups) must have one entry per point.")
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    groups = list(groups) if groups is not None else [""] * len(x)
+    for group in dict.fromkeys(groups):  # first-seen order
+        idx = [i for i, g in enumerate(groups) if g == group]
+        ax.scatter([x[i] for i in idx], [y[i] for i in idx], s=40, label=group or None, zorder=3)
+    for xi, yi, label in zip(x, y, labels):
+        ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    if logx:
+        ax.set_xscale("log")
+    ax.margins(x=0.15, y=0.1)  # room for the labels of the outermost points
+    ax.grid(True, alpha=0.3)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if any(groups):
+        ax.legend(fontsize=8)
+    return _finished(fig)

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import plots  # noqa: E402
@@ -60,3 +61,47 @@ def test_prediction_grid_colours_right_blue_and_wrong_red():
     fig = plots.prediction_grid(IMAGES[:3], np.array([0, 1, 5]), probs, NAMES, cols=3)
     colors = [ax.title.get_color() for ax in fig.axes[:3]]
     assert colors == [plots.RIGHT, plots.RIGHT, plots.WRONG]
+
+
+def a_field_example(**changes):
+    field = np.zeros((28, 28), dtype=bool)
+    field[0:3, 0:3] = True
+    example = {"title": "valid", "input": IMAGES[0] / 255.0, "output": IMAGES[1, :26, :26] / 255.0,
+               "fields": [field, np.roll(field, 1, axis=1)], "pixels": [(0, 0), (0, 1)]}
+    return {**example, **changes}
+
+
+def test_receptive_fields_draws_inputs_above_outputs_on_one_scale():
+    padded = np.pad(IMAGES[2] / 255.0, 1)
+    corner = np.zeros((30, 30), dtype=bool)
+    corner[0:3, 0:3] = True
+    fig = plots.receptive_fields([a_field_example(), a_field_example(title="same", input=padded, fields=[corner],
+                                                                      pixels=[(0, 0)], pad=1)])
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    top, bottom = fig.axes[0], fig.axes[2]  # row-major: first row holds the inputs
+    assert "input 28 x 28" in top.get_title() and "output 26 x 26" in bottom.get_title()
+    assert len(bottom.patches) == 2  # one frame per marked output pixel
+    assert "zero frame 1" in fig.axes[1].get_title() and len(fig.axes[1].patches) == 1  # the padding outline
+    assert all(ax.get_xlim() == (-0.5, 29.5) for ax in fig.axes)  # the largest panel sets the common scale
+
+
+def test_receptive_fields_refuses_fields_that_do_not_fit():
+    with pytest.raises(ValueError, match="one field per marked pixel"):
+        plots.receptive_fields([a_field_example(pixels=[(0, 0)])])
+    with pytest.raises(ValueError, match="a field of shape"):
+        plots.receptive_fields([a_field_example(fields=[np.ones((26, 26), bool), np.ones((26, 26), bool)])])
+
+
+def test_labelled_scatter_names_every_point():
+    fig = plots.labelled_scatter([1e3, 1e4, 1e5], [0.8, 0.9, 0.91], ["a", "b", "c"], "parameters", "accuracy",
+                                 "t", groups=["x", "x", "y"], logx=True)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "c"]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y"]
+    assert plots.labelled_scatter([1], [2], ["only"], "x", "y", "t").axes[0].get_legend() is None
+
+
+def test_labelled_scatter_refuses_ragged_inputs():
+    with pytest.raises(ValueError, match="one entry per point"):
+        plots.labelled_scatter([1, 2], [0.5], ["a", "b"], "x", "y", "t")
