@@ -71,3 +71,32 @@ def load_checkpoint(path: str | os.PathLike, expected=None, how_to_make: str = "
                 f"Was it saved by another version of the notebook? Move it aside and {how_to_make}."
             )
     return model
+
+
+def load_first_usable(
+    candidates: list[tuple[str | os.PathLike, str]],
+    check=None,
+    strict: bool = False,
+) -> tuple[object | None, Path | None]:
+    """The first of several (path, how_to_make) checkpoints that loads and passes `check`, and its path.
+
+    `check(model)` returns None for a usable model, else the reason it is not. A skipped
+    candidate is reported in one printed line; with strict=True its error is raised instead.
+    Returns (None, None) when no candidate is usable. Files are only read, never touched.
+    """
+    for path, how_to_make in candidates:
+        try:
+            model = load_checkpoint(path, how_to_make=how_to_make)
+            reason = check(model) if check is not None else None
+            if reason:
+                raise CheckpointMismatchError(
+                    f"{display_path(path)} holds a model that cannot be used here: {reason}. {how_to_make[:1].upper()}"
+                    f"{how_to_make[1:]}, or choose another model."
+                )
+        except CheckpointError as exc:
+            if strict:
+                raise
+            print(f"skipped: {exc}")
+            continue
+        return model, Path(path)
+    return None, None

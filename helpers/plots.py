@@ -274,3 +274,68 @@ def labelled_scatter(
     if any(groups):
         ax.legend(fontsize=8)
     return _finished(fig)
+
+
+def signed_grid(
+    panels: Sequence[np.ndarray],
+    cols: int = 8,
+    titles: Sequence[str] | None = None,
+    row_labels: Sequence[str] | None = None,
+    title: str = "",
+    shared_scale: bool = True,
+    size: float = 1.1,
+) -> plt.Figure:
+    """2-D arrays (kernels, feature maps) in a grid: red positive, blue negative, white exactly zero."""
+    panels = [np.asarray(p, dtype=float).squeeze() for p in panels]
+    rows = max(1, int(np.ceil(len(panels) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size + 1.2, rows * size * 1.1 + 0.4), squeeze=False)
+    shared = max((float(np.abs(p).max()) for p in panels), default=0.0) or 1.0
+    image = None
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        if i >= len(panels):
+            ax.axis("off")
+            continue
+        limit = shared if shared_scale else (float(np.abs(panels[i]).max()) or 1.0)
+        image = ax.imshow(panels[i], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        if titles is not None and titles[i]:
+            ax.set_title(titles[i], fontsize=8)
+    if row_labels is not None:
+        for row, label in zip(axes[:, 0], row_labels):
+            row.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    if shared_scale and image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
+    plt.close(fig)
+    return fig
+
+
+def overlay_grid(
+    images: np.ndarray,
+    heatmaps: np.ndarray,
+    titles: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    cols: int = 8,
+    alpha: float = 0.5,
+    size: float = 1.6,
+) -> plt.Figure:
+    """Grayscale images with a heatmap (any resolution, stretched over the image) laid on top."""
+    rows = max(1, int(np.ceil(len(images) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = np.asarray(images[i]).squeeze()
+        height, width = image.shape
+        ax.imshow(image, cmap="gray")
+        # extent stretches the coarse heatmap over the whole image; bilinear smooths its cells
+        ax.imshow(np.asarray(heatmaps[i]).squeeze(), cmap="jet", alpha=alpha, vmin=0, vmax=1,
+                  extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    return _finished(fig)

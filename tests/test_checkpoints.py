@@ -80,3 +80,52 @@ def test_another_architecture_is_refused_with_the_first_difference(saved):
         checkpoints.load_checkpoint(path, expected=small_model(units=16))
     message = str(info.value)
     assert "First difference at layer 0" in message and "(4, 8)" in message and "(4, 16)" in message
+
+
+def test_load_first_usable_takes_the_first_good_one_in_order(saved, tmp_path, capsys):
+    path, model = saved
+    other = tmp_path / "other.keras"
+    small_model(units=16).save(other)
+    loaded, used = checkpoints.load_first_usable([(other, "make other"), (path, "make saved")])
+    assert used == other and loaded.layers[0].units == 16
+    assert capsys.readouterr().out == ""  # nothing was skipped, nothing to say
+
+
+def test_load_first_usable_skips_a_missing_file_with_one_line(saved, tmp_path, capsys):
+    path, model = saved
+    loaded, used = checkpoints.load_first_usable([(tmp_path / "none.keras", "run notebook 07"), (path, "run 05")])
+    assert used == path and loaded.layers[0].units == 8
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "No checkpoint at" in out and "run notebook 07" in out
+
+
+def test_load_first_usable_reports_an_unreadable_file_and_falls_back(saved, tmp_path, capsys):
+    path, _ = saved
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"not a zip at all")
+    loaded, used = checkpoints.load_first_usable([(broken, "run notebook 07"), (path, "run 05")])
+    assert used == path
+    assert "is not a Keras .keras file" in capsys.readouterr().out
+    assert broken.read_bytes() == b"not a zip at all"  # left as it was
+
+
+def test_load_first_usable_skips_a_model_the_check_refuses(saved, capsys):
+    path, _ = saved
+    loaded, used = checkpoints.load_first_usable([(path, "run notebook 05")], check=lambda m: "it has no Conv2D layer")
+    assert (loaded, used) == (None, None)
+    out = capsys.readouterr().out
+    assert "cannot be used here: it has no Conv2D layer. Run notebook 05, or choose another model." in out
+
+
+def test_load_first_usable_strict_raises_instead_of_falling_back(saved, tmp_path):
+    path, _ = saved
+    with pytest.raises(checkpoints.CheckpointMissingError, match="run notebook 07"):
+        checkpoints.load_first_usable([(tmp_path / "none.keras", "run notebook 07"), (path, "run 05")], strict=True)
+    with pytest.raises(checkpoints.CheckpointMismatchError, match="too small"):
+        checkpoints.load_first_usable([(path, "run 05")], check=lambda m: "too small", strict=True)
+
+
+def test_load_first_usable_with_nothing_usable_returns_none(tmp_path, capsys):
+    assert checkpoints.load_first_usable([]) == (None, None)
+    assert checkpoints.load_first_usable([(tmp_path / "a.keras", "x"), (tmp_path / "b.keras", "y")]) == (None, None)
+    assert capsys.readouterr().out.count("skipped: No checkpoint") == 2

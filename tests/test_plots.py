@@ -105,3 +105,32 @@ def test_labelled_scatter_names_every_point():
 def test_labelled_scatter_refuses_ragged_inputs():
     with pytest.raises(ValueError, match="one entry per point"):
         plots.labelled_scatter([1, 2], [0.5], ["a", "b"], "x", "y", "t")
+
+
+def test_signed_grid_centres_the_colours_on_zero():
+    kernels = [rng.normal(size=(3, 3)) for _ in range(10)]
+    fig = plots.signed_grid(kernels, cols=4, titles=[str(i) for i in range(10)], row_labels=["a", "b", "c"])
+    shown = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(shown) == 10  # two empty cells of the 3 x 4 grid stay blank
+    limit = max(float(np.abs(k).max()) for k in kernels)
+    assert all(im.get_clim() == (-limit, limit) for im in shown)  # one scale, white at exactly zero
+    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+
+
+def test_signed_grid_can_scale_each_panel_and_mix_shapes():
+    panels = [np.array([[1.0, -2.0], [0.5, 0.0]]), np.zeros((28, 28)), rng.normal(size=(5, 5))]
+    fig = plots.signed_grid(panels, cols=3, shared_scale=False)
+    limits = [ax.images[0].get_clim() for ax in fig.axes if ax.images]
+    assert limits[0] == (-2.0, 2.0) and limits[1] == (-1.0, 1.0)  # an all-zero panel still gets a valid scale
+    assert not any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+
+
+def test_overlay_grid_stretches_a_coarse_heatmap_over_each_image():
+    heat = rng.uniform(size=(5, 7, 7))
+    fig = plots.overlay_grid(IMAGES[:5], heat, titles=list("abcde"), colors=["tab:blue"] * 5, cols=3)
+    drawn = [ax for ax in fig.axes if ax.images]
+    assert len(drawn) == 5
+    for ax in drawn:
+        image, overlay = ax.images
+        assert image.get_array().shape == (28, 28) and overlay.get_array().shape == (7, 7)
+        assert overlay.get_extent() == [-0.5, 27.5, 27.5, -0.5]
