@@ -389,7 +389,7 @@ FIXTURE_MANIFEST = "cifar-100-python.fixture.json"
 # Bump when the generator's output changes: notebooks then make a fresh fixture in a new folder
 # (data/cifar-100-fixture-v<N>/) instead of rejecting the old one, which is left alone.
 FIXTURE_VERSION = 1
-FIXTURE_DEFAULTS = {"train_per_class": 40, "test_per_class": 10, "seed": 0}
+FIXTURE_DEFAULTS = {"train_per_class": 30, "test_per_class": 10, "seed": 0}
 FIXTURE_LIMITS = {"train_per_class": (1, 500), "test_per_class": (1, 100), "seed": (0, 2**32 - 1)}
 
 HOW_TO_GET_CIFAR100 = (
