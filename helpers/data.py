@@ -559,8 +559,8 @@ def _fixture_images(fine: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(fine)
     coarse = np.asarray(CIFAR100_FINE_TO_COARSE)[fine]
     member = np.asarray(_FINE_MEMBER)[fine]
-    cy, cx = 15.5 + rng.uniform(-4, 4, size=(2, n, 1, 1)).astype(np.float32)
-    scale = rng.uniform(0.8, 1.25, size=(n, 1, 1)).astype(np.float32)
+    cy, cx = 15.5 + rng.uniform(-5, 5, size=(2, n, 1, 1)).astype(np.float32)
+    scale = rng.uniform(0.7, 1.3, size=(n, 1, 1)).astype(np.float32)
     grid = np.arange(32, dtype=np.float32)
     dy = np.broadcast_to((grid[None, :, None] - cy) / scale, (n, 32, 32))
     dx = np.broadcast_to((grid[None, None, :] - cx) / scale, (n, 32, 32))
@@ -568,12 +568,13 @@ def _fixture_images(fine: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     for k, (_, draw) in enumerate(_FIXTURE_SHAPES):
         rows = np.flatnonzero(coarse == k)
         mask[rows] = draw(dy[rows], dx[rows], np.hypot(dy[rows], dx[rows]))
-    # Five well separated hues per superclass, shifted a little from one superclass to the next.
-    hue = (member / 5 + coarse * 0.011 + rng.normal(0, 0.03, n)) % 1.0
-    front = (_hsv_to_rgb(hue, rng.uniform(0.6, 1.0, n), rng.uniform(0.7, 1.0, n)) * 255).astype(np.float32)
+    # Five hues per superclass, shifted a little from one superclass to the next. The jitter and the
+    # pale (low saturation) colours make neighbouring hues overlap: classes get confused within a superclass.
+    hue = (member / 5 + coarse * 0.011 + rng.normal(0, 0.05, n)) % 1.0
+    front = (_hsv_to_rgb(hue, rng.uniform(0.3, 1.0, n), rng.uniform(0.5, 1.0, n)) * 255).astype(np.float32)
     back = (_hsv_to_rgb(rng.uniform(0, 1, n), np.full(n, 0.4), rng.uniform(0.05, 0.35, n)) * 255).astype(np.float32)
     images = back[:, None, None, :] + mask[..., None] * (front - back)[:, None, None, :]
-    images += 12 * rng.standard_normal(size=images.shape, dtype=np.float32)
+    images += 20 * rng.standard_normal(size=images.shape, dtype=np.float32)
     return np.clip(images + 0.5, 0, 255, out=images).astype(np.uint8)  # + 0.5, then truncation: rounding
 
 
@@ -980,12 +981,12 @@ def cifar100_banner(copy: Cifar100Copy, weights: ResNet50Weights) -> str:
         problems.append(
             f"DATA: the course's synthetic FIXTURE, NOT CIFAR-100: {copy.n_train:,} training and {copy.n_test:,} "
             "test images of coloured shapes that carry the 100 CIFAR-100 class names. "
-            f"Why: {copy.note}."
+            f"Why: {copy.note.rstrip('.')}."
         )
     if weights.path is None:
         problems.append(
             "WEIGHTS: ResNet50 starts from RANDOM weights, not ImageNet's, so every transfer-learning number "
-            f"below is meaningless as a measure of transfer. Why: {weights.note}."
+            f"below is meaningless as a measure of transfer. Why: {weights.note.rstrip('.')}."
         )
     problems.append(
         "For real results, run `make data` where the internet is reachable, then run this notebook "
