@@ -339,3 +339,31 @@ def overlay_grid(
         if titles is not None:
             ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
     return _finished(fig)
+
+
+def top_k_predictions(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    k: int = 5,
+    cols: int = 4,
+) -> plt.Figure:
+    """Images with their k most probable classes listed below; the true class's line is blue and bold."""
+    y_true = np.asarray(y_true).ravel()
+    rows = max(1, int(np.ceil(len(images) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 2.4, rows * (2.0 + 0.2 * k)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = images[i]
+        ax.imshow(image.squeeze(), cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
+        ranked = np.argsort(-probabilities[i])[:k]
+        ax.set_title(f"true: {class_names[y_true[i]]}", fontsize=8, color=RIGHT if y_true[i] in ranked else WRONG)
+        for rank, label in enumerate(ranked):
+            right = label == y_true[i]
+            ax.text(0.0, -0.06 - 0.13 * rank, f"{rank + 1}. {class_names[label]} {probabilities[i, label]:.0%}",
+                    transform=ax.transAxes, va="top", fontsize=7.5,
+                    color=RIGHT if right else "black", fontweight="bold" if right else "normal")
+    return _finished(fig)

@@ -30,6 +30,7 @@ class Run:
     batch_size: int
     seed: int
     data_source: str
+    data_copy: object = None  # the verified copy that data_source names, where a loader needs it (capstone)
 
 
 def quiet_tensorflow() -> None:
@@ -90,6 +91,7 @@ def settle(
     batch_size: int = 128,
     seed: int = 42,
     dataset: str = "fashion-mnist",
+    smoke_sizes: tuple[int, int] = (SMOKE_TRAIN_SIZE, SMOKE_TEST_SIZE),
 ) -> tuple[Run, str]:
     """Validate the parameters and fill in the profile's defaults, before anything heavy runs."""
     profile, origin = resolve_profile(profile)
@@ -102,12 +104,12 @@ def settle(
         epochs = epochs_by_profile[profile]
     check_int("EPOCHS", epochs, 1, 1_000)
     if train_size is None and profile == "smoke":
-        train_size = SMOKE_TRAIN_SIZE
+        train_size = smoke_sizes[0]
     if train_size is not None:
         check_int("TRAIN_SIZE", train_size, 1, n_train)
     check_int("BATCH_SIZE", batch_size, 1, n_train)
     check_int("SEED", seed, 0, 2**32 - 1)
-    test_size = SMOKE_TEST_SIZE if profile == "smoke" else None
+    test_size = smoke_sizes[1] if profile == "smoke" else None
     run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="")
     return run, origin
 
@@ -121,9 +123,15 @@ def setup(
     batch_size: int = 128,
     seed: int = 42,
     dataset: str = "fashion-mnist",
+    smoke_sizes: tuple[int, int] = (SMOKE_TRAIN_SIZE, SMOKE_TEST_SIZE),
 ) -> Run:
-    """Validate parameters, seed everything, set plot defaults, find the data; print one line."""
-    run, origin = settle(notebook, profile, epochs_by_profile, epochs, train_size, batch_size, seed, dataset)
+    """Validate parameters, seed everything, set plot defaults, find the data; print one line.
+
+    smoke_sizes: (training, test) images of the smoke profile, for notebooks whose models are slow.
+    """
+    run, origin = settle(
+        notebook, profile, epochs_by_profile, epochs, train_size, batch_size, seed, dataset, smoke_sizes
+    )
 
     quiet_tensorflow()
     import keras
@@ -140,9 +148,18 @@ def setup(
 
         source = fashion_mnist_source()
     else:
-        from helpers.data import cifar100_source
+        from helpers.data import choose_cifar100
 
-        source = cifar100_source(run.profile)
+        copy = choose_cifar100(run.profile)  # real CIFAR-100, or the smaller fixture: the subset must fit it
+        source = copy.description
+        if run.train_size and run.train_size > copy.n_train:
+            raise ValueError(
+                f"TRAIN_SIZE = {run.train_size:,} is more than the {copy.n_train:,} training images of "
+                f"{source}. Choose at most {copy.n_train:,}, or None for all of them."
+            )
+        if run.test_size and run.test_size > copy.n_test:
+            run = replace(run, test_size=None)  # a profile default larger than the fixture: all its test images
+        run = replace(run, data_copy=copy)
     run = replace(run, data_source=source)
 
     size = f"{run.train_size:,} training images" if run.train_size else "all training images"

@@ -134,3 +134,18 @@ def test_overlay_grid_stretches_a_coarse_heatmap_over_each_image():
         image, overlay = ax.images
         assert image.get_array().shape == (28, 28) and overlay.get_array().shape == (7, 7)
         assert overlay.get_extent() == [-0.5, 27.5, 27.5, -0.5]
+
+
+def test_top_k_predictions_lists_k_guesses_and_marks_the_true_class():
+    probs = np.full((3, 10), 0.01)
+    probs[0, [4, 0, 1, 2, 3]] = [0.5, 0.2, 0.1, 0.08, 0.05]  # true class 0 ranked second
+    probs[1, [5, 6, 7, 8, 9]] = [0.5, 0.2, 0.1, 0.08, 0.05]  # true class 1 not among the top five
+    probs[2, 2] = 0.9  # true class 2 ranked first
+    colour_images = rng.integers(0, 255, size=(3, 32, 32, 3), dtype=np.uint8)
+    fig = plots.top_k_predictions(colour_images, np.array([0, 1, 2]), probs, NAMES, k=5, cols=4)
+    first = fig.axes[0]
+    lines = [t.get_text() for t in first.texts]
+    assert lines[:2] == ["1. class 4 50%", "2. class 0 20%"] and len(lines) == 5
+    assert [t.get_color() for t in first.texts][:2] == ["black", plots.RIGHT]
+    assert first.title.get_color() == plots.RIGHT and fig.axes[1].title.get_color() == plots.WRONG
+    assert len(fig.axes) == 4 and not fig.axes[3].texts  # the spare panel stays empty

@@ -42,36 +42,33 @@ def fashion_mnist() -> bool:
 
 
 def cifar100() -> None:
-    """Try Keras' own CIFAR-100 download; explain what happens without it."""
+    """Fetch CIFAR-100 where the capstone's loader looks (a verified Keras download); explain the fallback."""
     quiet_tensorflow()
-    import keras
-
     try:
-        (x_train, _), _ = keras.datasets.cifar100.load_data()
-        print(f"CIFAR-100: in the Keras cache ({len(x_train):,} training images)")
-    except Exception as exc:  # Keras raises a bare Exception when the fetch fails
+        copy = data.find_cifar100()
+    except data.DataError as exc:
         print(
-            "CIFAR-100: not available. It is only published online and could not be downloaded "
-            f"({str(exc).splitlines()[0]}).\n"
+            "CIFAR-100: not available. It is only published online and could not be had here:\n"
+            f"  {str(exc).splitlines()[0]}\n"
             "  The capstone (notebook 09) will run on a small generated fixture in the same format, "
             "and says so loudly. Run `make data` again where the internet is reachable for real results."
         )
+        return
+    what = "the course's FIXTURE, not CIFAR-100" if copy.is_fixture else "verified by its SHA-256"
+    print(f"CIFAR-100: {copy.description} ({copy.n_train:,} training images, {what})")
 
 
 def resnet50_weights() -> None:
-    """Try Keras' download of the ResNet50 ImageNet weights; explain what happens without them."""
-    import keras
-
-    try:
-        keras.applications.ResNet50(weights="imagenet", include_top=False, input_shape=(96, 96, 3))
-        print("ResNet50 ImageNet weights: in the Keras cache")
-    except Exception as exc:
-        print(
-            "ResNet50 ImageNet weights: not available. They are only published online and could not be "
-            f"downloaded ({str(exc).splitlines()[0]}).\n"
-            "  The capstone will build ResNet50 with random weights and says that its transfer-learning "
-            "numbers are then meaningless."
-        )
+    """Fetch the ResNet50 ImageNet weights into the Keras cache, as the capstone loads them; explain the fallback."""
+    weights = data.resnet50_weights("full")
+    if weights.path is not None:
+        print(f"ResNet50 ImageNet weights: {weights.note}")
+        return
+    print(
+        f"ResNet50 ImageNet weights: not available ({weights.note}).\n"
+        "  The capstone will build ResNet50 with random weights and says that its transfer-learning "
+        "numbers are then meaningless."
+    )
 
 
 def main() -> int:
