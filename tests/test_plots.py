@@ -55,3 +55,13 @@ def test_prediction_grid_colours_right_blue_and_wrong_red():
     fig = plots.prediction_grid(IMAGES[:3], np.array([0, 1, 5]), probs, NAMES, cols=3)
     colors = [ax.title.get_color() for ax in fig.axes[:3]]
     assert colors == [plots.RIGHT, plots.RIGHT, plots.WRONG]
+
+
+def test_compare_histories_draws_validation_and_training_per_model():
+    other = {k: [v + 0.01 for v in values] for k, values in HISTORY.items()}
+    fig = plots.compare_histories({"base": HISTORY, "other": other, "no validation": {"loss": [1.0, 0.5]}})
+    accuracy, loss = fig.axes
+    assert len(accuracy.lines) == 4 and len(loss.lines) == 5  # 2 per model with both curves, 1 for the loss-only one
+    labels = [t.get_text() for t in accuracy.get_legend().get_texts()]
+    assert labels == ["base", "other"]
+    assert accuracy.lines[0].get_color() == accuracy.lines[1].get_color() != accuracy.lines[2].get_color()
