@@ -92,3 +92,31 @@ def test_05_rejects_a_reuse_value_that_is_not_a_boolean(tmp_path):
         run(notebook, REUSE_CHECKPOINT="yes")
     assert info.value.ename == "ValueError"
     assert "REUSE_CHECKPOINT = 'yes' is not allowed: choose one of False, True" in info.value.evalue
+
+
+def stream_text(executed: Path) -> str:
+    """Everything an executed notebook printed."""
+    doc = json.loads(executed.read_text())
+    return "".join("".join(o.get("text", "")) for c in doc["cells"] for o in c.get("outputs", []) if o.get("name"))
+
+
+@pytest.mark.slow
+def test_07_says_why_it_skips_stored_models_and_falls_back(tmp_path):
+    notebook = cut_after("07_regularization.ipynb", "stored_probabilities = stored.predict", tmp_path / "07.ipynb")
+
+    # Nothing stored yet: both earlier notebooks' files are reported missing, the own baseline is used.
+    printed = stream_text(run(notebook))
+    assert "not used: No checkpoint at" in printed and "run notebook 06 with the same profile" in printed
+    assert "run notebook 05 with the same profile" in printed
+    assert "smoke/07_regularization/baseline.keras: model" in printed
+
+    # A truncated 06 file is reported and left alone; a usable 05 file is taken next.
+    broken = checkpoints.checkpoint_path("smoke", "06_deeper_high_resolution")
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"PK\x03\x04 the start of a zip, cut off")
+    before = digest(broken)
+    stray_model(checkpoints.checkpoint_path("smoke", "05_pooling_and_checkpoints"))
+    printed = stream_text(run(notebook))
+    assert "is not a Keras .keras file (those are zip archives): it is truncated" in printed
+    assert "smoke/05_pooling_and_checkpoints/best.keras: model" in printed
+    assert digest(broken) == before
