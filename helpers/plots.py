@@ -208,7 +208,7 @@ def compare_histories(
     """Several models' curves side by side, one panel per metric: validation solid, training dotted, one colour each."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, metric in zip(axes[0], metrics):
+    for ax, metric in zip(axes[0], metrics, strict=True):
         for k, (name, history) in enumerate(histories.items()):
             hist, color = _history_dict(history), colors[k % len(colors)]
             for key, style, label in ((f"val_{metric}", "-", name), (metric, ":", None)):

@@ -62,7 +62,8 @@ def test_results_table_lists_every_model_in_lesson_order_and_can_filter():
     evaluate.record_result(a_run(notebook="01_early"), "dense", 0.89, 1000, 20, 40.0, top5_accuracy=0.99)
     evaluate.record_result(a_run(notebook="01_early"), "wide", 0.90, 3000, 20, 60.0)
     table = evaluate.results_table("smoke")
-    assert table[["notebook", "model"]].values.tolist() == [["01_early", "dense"], ["01_early", "wide"], ["05_late", "best"]]
+    rows = table[["notebook", "model"]].values.tolist()
+    assert rows == [["01_early", "dense"], ["01_early", "wide"], ["05_late", "best"]]
     assert list(table.columns) == ["notebook", "model", *evaluate.RESULT_FIELDS, "top5_accuracy"]
     assert table.loc[2, "train_seconds"] == 300.0
     only = evaluate.results_table("smoke", notebooks=["05_late"])

@@ -76,7 +76,8 @@ def test_05_with_reuse_refuses_a_checkpoint_it_cannot_use(case, tmp_path):
         best.with_name("training_log.csv").write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,1.5,0.6,1.2\n")
         stray_model(best) if content == "stray" else best.write_bytes(content)
         before = digest(best)
-    notebook = cut_after("05_pooling_and_checkpoints.ipynb", "best_model = checkpoints.load_checkpoint", tmp_path / "05.ipynb")
+    notebook = cut_after("05_pooling_and_checkpoints.ipynb", "best_model = checkpoints.load_checkpoint",
+                         tmp_path / "05.ipynb")
     with pytest.raises(pm.PapermillExecutionError) as info:
         run(notebook, REUSE_CHECKPOINT=True)
     assert info.value.ename == error
