@@ -1,4 +1,4 @@
-"""The notebooks refuse a checkpoint they cannot use: the error names the problem and the fix, the file stays.
+"""The notebooks refuse what they cannot use (a damaged checkpoint, a bad knob) with a message that says why.
 
 These run the real notebooks (cut short after the cells that load stored models) in a
 Jupyter kernel under the smoke profile, with models/ pointed at a temporary folder.
@@ -86,13 +86,25 @@ def test_05_with_reuse_refuses_a_checkpoint_it_cannot_use(case, tmp_path):
         assert digest(best) == before  # refused, and left exactly as it was
 
 
+BAD_KNOBS = {
+    "05 REUSE_CHECKPOINT": ("05_pooling_and_checkpoints", {"REUSE_CHECKPOINT": "yes"},
+                            "REUSE_CHECKPOINT = 'yes' is not allowed: choose one of False, True"),
+    "06 IMAGE_SIZE": ("06_deeper_high_resolution", {"IMAGE_SIZE": 8},
+                      "IMAGE_SIZE = 8 is out of range: IMAGE_SIZE must be an integer from 16 to 112"),
+    "07 EXPERIMENT_SIZE": ("07_regularization", {"EXPERIMENT_SIZE": 70_000},
+                           "EXPERIMENT_SIZE = 70,000 is out of range: EXPERIMENT_SIZE must be an integer from 100"),
+}
+
+
 @pytest.mark.slow
-def test_05_rejects_a_reuse_value_that_is_not_a_boolean(tmp_path):
-    notebook = cut_after("05_pooling_and_checkpoints.ipynb", "helpers.setup(", tmp_path / "05.ipynb")
+@pytest.mark.parametrize("case", BAD_KNOBS)
+def test_a_bad_knob_stops_the_setup_cell_with_its_name_and_range(case, tmp_path):
+    notebook, knob, message = BAD_KNOBS[case]
+    path = cut_after(f"{notebook}.ipynb", "helpers.setup(", tmp_path / "setup_only.ipynb")
     with pytest.raises(pm.PapermillExecutionError) as info:
-        run(notebook, REUSE_CHECKPOINT="yes")
-    assert info.value.ename == "ValueError"
-    assert "REUSE_CHECKPOINT = 'yes' is not allowed: choose one of False, True" in info.value.evalue
+        run(path, **knob)
+    assert info.value.ename == "ValueError" and message in info.value.evalue
+    assert info.value.exec_count == 3  # the setup cell: after the parameters and papermill's injected parameters
 
 
 def stream_text(executed: Path) -> str:
