@@ -105,3 +105,16 @@ def record_result(
         fh.write("\n")
     os.replace(fh.name, path)
     print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")
+
+
+def results_table(profile: str, notebooks: Sequence[str] | None = None) -> pd.DataFrame:
+    """The recorded models of a profile (optionally only some notebooks) as one table, in lesson order."""
+    rows = [
+        {"notebook": notebook, "model": model, **figures}
+        for notebook, models in load_results(profile).items()
+        if notebooks is None or notebook in notebooks
+        for model, figures in models.items()
+    ]
+    columns = ["notebook", "model", *RESULT_FIELDS]
+    table = pd.DataFrame(rows, columns=columns + sorted({k for r in rows for k in r} - set(columns)))
+    return table.sort_values("notebook", kind="stable").reset_index(drop=True)

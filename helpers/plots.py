@@ -367,3 +367,22 @@ def top_k_predictions(
                     transform=ax.transAxes, va="top", fontsize=7.5,
                     color=RIGHT if right else "black", fontweight="bold" if right else "normal")
     return _finished(fig)
+
+
+def compare_histories(
+    histories: Mapping[str, object], metrics: Sequence[str] = ("accuracy", "loss"), title: str = "Training histories"
+) -> plt.Figure:
+    """Several models' curves side by side, one panel per metric: validation solid, training dotted, one colour each."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for k, (name, history) in enumerate(histories.items()):
+            hist, color = _history_dict(history), colors[k % len(colors)]
+            for key, style, label in ((f"val_{metric}", "-", name), (metric, ":", None)):
+                if key in hist:
+                    ax.plot(range(1, len(hist[key]) + 1), hist[key], style, color=color, label=label)
+        ax.set(title=f"{metric} (solid: validation, dotted: training)", xlabel="epoch")
+        ax.title.set_fontsize(10)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle(title)
+    return _finished(fig)

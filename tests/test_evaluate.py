@@ -55,3 +55,17 @@ def test_most_confused_counts_both_directions():
     table = evaluate.most_confused(matrix, NAMES, top=2)
     assert table.iloc[0][["class A", "class B", "total"]].tolist() == ["a", "b", 10]
     assert table.iloc[1][["class A", "class B", "A taken for B", "B taken for A"]].tolist() == ["b", "c", 0, 9]
+
+
+def test_results_table_lists_every_model_in_lesson_order_and_can_filter():
+    evaluate.record_result(a_run(notebook="05_late"), "best", 0.92, 2000, 15, 300.0)
+    evaluate.record_result(a_run(notebook="01_early"), "dense", 0.89, 1000, 20, 40.0, top5_accuracy=0.99)
+    evaluate.record_result(a_run(notebook="01_early"), "wide", 0.90, 3000, 20, 60.0)
+    table = evaluate.results_table("smoke")
+    rows = table[["notebook", "model"]].values.tolist()
+    assert rows == [["01_early", "dense"], ["01_early", "wide"], ["05_late", "best"]]
+    assert list(table.columns) == ["notebook", "model", *evaluate.RESULT_FIELDS, "top5_accuracy"]
+    assert table.loc[2, "train_seconds"] == 300.0
+    only = evaluate.results_table("smoke", notebooks=["05_late"])
+    assert only["model"].tolist() == ["best"]
+    assert evaluate.results_table("quick").empty  # nothing recorded in that profile yet

@@ -149,3 +149,13 @@ def test_top_k_predictions_lists_k_guesses_and_marks_the_true_class():
     assert [t.get_color() for t in first.texts][:2] == ["black", plots.RIGHT]
     assert first.title.get_color() == plots.RIGHT and fig.axes[1].title.get_color() == plots.WRONG
     assert len(fig.axes) == 4 and not fig.axes[3].texts  # the spare panel stays empty
+
+
+def test_compare_histories_draws_validation_and_training_per_model():
+    other = {k: [v + 0.01 for v in values] for k, values in HISTORY.items()}
+    fig = plots.compare_histories({"base": HISTORY, "other": other, "no validation": {"loss": [1.0, 0.5]}})
+    accuracy, loss = fig.axes
+    assert len(accuracy.lines) == 4 and len(loss.lines) == 5  # 2 per model with both curves, 1 for the loss-only one
+    labels = [t.get_text() for t in accuracy.get_legend().get_texts()]
+    assert labels == ["base", "other"]
+    assert accuracy.lines[0].get_color() == accuracy.lines[1].get_color() != accuracy.lines[2].get_color()
