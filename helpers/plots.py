@@ -221,7 +221,7 @@ def receptive_fields(examples: Sequence[Mapping], size: float = 3.0) -> plt.Figu
             raise ValueError(f"{example['title']!r}: give one field per marked pixel, at most {len(FIELD_COLORS)}.")
         top, bottom = axes[0, col], axes[1, col]
         top.imshow(example["input"], cmap="gray", vmin=0, vmax=max(1e-9, float(np.max(example["input"]))))
-        for mask, color in zip(example["fields"], FIELD_COLORS):
+        for mask, color in zip(example["fields"], FIELD_COLORS, strict=False):
             if mask.shape != example["input"].shape:
                 raise ValueError(
                     f"{example['title']!r}: a field of shape {mask.shape} on an input of {example['input'].shape}."
@@ -237,7 +237,7 @@ def receptive_fields(examples: Sequence[Mapping], size: float = 3.0) -> plt.Figu
         frame = f" (zero frame {pad})" if pad else ""
         top.set_title(f"{example['title']}\ninput {rows} x {cols}{frame}", fontsize=9)
         bottom.imshow(example["output"], cmap="gray")
-        for (r, c), color in zip(example["pixels"], FIELD_COLORS):
+        for (r, c), color in zip(example["pixels"], FIELD_COLORS, strict=False):
             bottom.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5))
         rows, cols = example["output"].shape
         bottom.set_title(f"output {rows} x {cols}", fontsize=9)
@@ -264,7 +264,7 @@ def labelled_scatter(
     for group in dict.fromkeys(groups):  # first-seen order
         idx = [i for i, g in enumerate(groups) if g == group]
         ax.scatter([x[i] for i in idx], [y[i] for i in idx], s=40, label=group or None, zorder=3)
-    for xi, yi, label in zip(x, y, labels):
+    for xi, yi, label in zip(x, y, labels, strict=True):
         ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(5, 4), fontsize=8)
     if logx:
         ax.set_xscale("log")
@@ -303,7 +303,7 @@ def signed_grid(
         if titles is not None and titles[i]:
             ax.set_title(titles[i], fontsize=8)
     if row_labels is not None:
-        for row, label in zip(axes[:, 0], row_labels):
+        for row, label in zip(axes[:, 0], row_labels, strict=False):
             row.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
