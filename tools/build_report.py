@@ -129,7 +129,8 @@ def table_html(table: pd.DataFrame) -> str:
             shown[column] = shown[column].map(lambda v: f"{v:.2%}" if pd.notna(v) else "")
     if "params" in shown:
         shown["params"] = shown["params"].map(lambda v: f"{int(v):,}" if pd.notna(v) else "")
-    return shown.fillna("").to_html(index=False, border=0, classes="table", escape=True)
+    # object columns first: pandas refuses a "" fill in float columns (epochs, seconds)
+    return shown.astype(object).fillna("").to_html(index=False, border=0, classes="table", escape=True)
 
 
 PAGE = """<!DOCTYPE html>
