@@ -264,16 +264,65 @@ def labelled_scatter(
     for group in dict.fromkeys(groups):  # first-seen order
         idx = [i for i, g in enumerate(groups) if g == group]
         ax.scatter([x[i] for i in idx], [y[i] for i in idx], s=40, label=group or None, zorder=3)
-    for xi, yi, label in zip(x, y, labels, strict=True):
-        ax.annotate(label, (xi, yi), textcoords="offset points", xytext=(5, 4), fontsize=8)
     if logx:
         ax.set_xscale("log")
+        # Plain numbers at 1, 2 and 5 of each decade: the default minor labels (2x10^4 ...) collide.
+        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.margins(x=0.15, y=0.1)  # room for the labels of the outermost points
     ax.grid(True, alpha=0.3)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if any(groups):
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    _place_labels(ax, x, y, labels)
     return _finished(fig)
+
+
+# Offsets (points) tried in turn for a point's label: beside it first, then above and below, then further out
+# (those with a thin line back to the point).
+_LABEL_OFFSETS = [(5, 4), (5, -11), (-5, 4), (-5, -11), (0, 9), (0, -16), (10, 18), (10, -26), (-10, 18), (-10, -26)]
+
+
+def _distance(box, point: np.ndarray) -> float:
+    """Display distance from a point to the nearest edge of a box (0 inside it)."""
+    return float(np.hypot(max(box.x0 - point[0], 0, point[0] - box.x1), max(box.y0 - point[1], 0, point[1] - box.y1)))
+
+
+def _label_cost(box, k: int, points: np.ndarray, placed: list, frame) -> int:
+    """How badly a label box sits: overlaps with labels and points, nearer another point than its own, outside."""
+    own = _distance(box, points[k])
+    others = [_distance(box, p) for j, p in enumerate(points) if j != k]
+    cost = 2 * sum(box.overlaps(other) for other in placed) + 2 * sum(d == 0 for d in others)
+    cost += sum(d < own for d in others)  # a reader would pair it with that point
+    return cost + (0 if frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1) else 2)
+
+
+def _place_labels(ax: plt.Axes, x: Sequence[float], y: Sequence[float], labels: Sequence[str]) -> None:
+    """Annotate each point at the first offset where its label overlaps nothing and sits nearest its own point."""
+    renderer = ax.figure.canvas.get_renderer()
+    points = ax.transData.transform(np.column_stack([x, y]))
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+    for k, (xi, yi, label) in enumerate(zip(x, y, labels, strict=True)):
+        best, best_cost = None, None
+        for dx, dy in _LABEL_OFFSETS:
+            ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+            line = {"arrowstyle": "-", "color": "0.5", "lw": 0.6} if abs(dy) > 16 else None
+            note = ax.annotate(
+                label, (xi, yi), textcoords="offset points", xytext=(dx, dy), fontsize=8, ha=ha, arrowprops=line
+            )
+            cost = _label_cost(note.get_window_extent(renderer).expanded(1.05, 1.1), k, points, placed, frame)
+            if best_cost is None or cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = note, cost
+            else:
+                note.remove()
+            if cost == 0:
+                break
+        placed.append(best.get_window_extent(renderer))
 
 
 def signed_grid(
