@@ -7,6 +7,11 @@ import platform
 import sys
 from dataclasses import dataclass, replace
 
+from helpers.checks import check_choice, check_int, knob
+from helpers.data import DATASET_SIZES, choose_data
+
+__all__ = ["PROFILES", "Run", "check_choice", "check_int", "knob", "quiet_tensorflow", "settle", "setup"]
+
 PROFILES = {
     "smoke": "CI: every code path on a small subset, 1 epoch",
     "quick": "workshops: all the data, a few epochs",
@@ -15,7 +20,6 @@ PROFILES = {
 # The smoke profile's subset; quick and full use every image.
 SMOKE_TRAIN_SIZE = 2_000
 SMOKE_TEST_SIZE = 1_000
-DATASET_SIZES = {"fashion-mnist": (60_000, 10_000), "cifar100": (50_000, 10_000)}
 
 
 @dataclass(frozen=True)
@@ -65,23 +69,6 @@ def resolve_profile(profile: str) -> tuple[str, str]:
     return profile, origin
 
 
-def check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    """Return value if it is an integer in [low, high], else raise a ValueError that says so."""
-    allowed = f"an integer from {low:,} to {high:,}" if high is not None else f"an integer of at least {low:,}"
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}.")
-    if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} = {value:,} is out of range: {name} must be {allowed}.")
-    return value
-
-
-def check_choice(name: str, value: object, allowed: tuple | list) -> object:
-    """Return value if it is one of allowed, else raise a ValueError listing the choices."""
-    if value not in allowed:
-        raise ValueError(f"{name} = {value!r} is not allowed: choose one of {', '.join(map(repr, allowed))}.")
-    return value
-
-
 def settle(
     notebook: str,
     profile: str,
@@ -99,10 +86,8 @@ def settle(
         raise ValueError(
             f"epochs_by_profile needs exactly the keys {sorted(PROFILES)}, got {sorted(epochs_by_profile)}."
         )
-    n_train, n_test = DATASET_SIZES[dataset]
-    if epochs is None:
-        epochs = epochs_by_profile[profile]
-    check_int("EPOCHS", epochs, 1, 1_000)
+    n_train, _ = DATASET_SIZES[check_choice("dataset", dataset, tuple(DATASET_SIZES))]
+    epochs = knob("EPOCHS", epochs, epochs_by_profile, profile, 1, 1_000)
     if train_size is None and profile == "smoke":
         train_size = smoke_sizes[0]
     if train_size is not None:
@@ -140,27 +125,11 @@ def setup(
     keras.utils.set_random_seed(run.seed)
     tf.config.experimental.enable_op_determinism()
 
-    from helpers import plots
+    from helpers import plots  # here, not at the top: tools import PROFILES without matplotlib and plotly
 
     plots.set_defaults()
-    if dataset == "fashion-mnist":
-        from helpers.data import fashion_mnist_source
-
-        source = fashion_mnist_source()
-    else:
-        from helpers.data import choose_cifar100
-
-        copy = choose_cifar100(run.profile)  # real CIFAR-100, or the smaller fixture: the subset must fit it
-        source = copy.description
-        if run.train_size and run.train_size > copy.n_train:
-            raise ValueError(
-                f"TRAIN_SIZE = {run.train_size:,} is more than the {copy.n_train:,} training images of "
-                f"{source}. Choose at most {copy.n_train:,}, or None for all of them."
-            )
-        if run.test_size and run.test_size > copy.n_test:
-            run = replace(run, test_size=None)  # a profile default larger than the fixture: all its test images
-        run = replace(run, data_copy=copy)
-    run = replace(run, data_source=source)
+    source, copy, test_size = choose_data(dataset, run.profile, run.train_size, run.test_size)
+    run = replace(run, data_source=source, data_copy=copy, test_size=test_size)
 
     size = f"{run.train_size:,} training images" if run.train_size else "all training images"
     if run.test_size:

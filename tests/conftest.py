@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import data
+from helpers.data import fashion_mnist
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +18,7 @@ def isolated(monkeypatch, tmp_path_factory):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path_factory.mktemp("keras_home")))
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path_factory.mktemp("results")))
-    data._read_folder.cache_clear()
+    fashion_mnist._read_folder.cache_clear()
 
 
 @pytest.fixture(scope="session")

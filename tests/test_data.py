@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import data
+from helpers import data, paths
+from helpers.data import fashion_mnist
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -160,7 +161,7 @@ def test_an_explicit_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatc
 
 def test_course_data_dir_is_used(fashion_copy, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
-    assert data.fashion_mnist_source() == f"{data.display_path(fashion_copy)} (COURSE_DATA_DIR)"
+    assert data.fashion_mnist_source() == f"{paths.display_path(fashion_copy)} (COURSE_DATA_DIR)"
 
 
 def test_a_bad_project_copy_is_skipped_loudly(fashion_copy, monkeypatch, tmp_path, real_fashion_dir):
@@ -168,8 +169,8 @@ def test_a_bad_project_copy_is_skipped_loudly(fashion_copy, monkeypatch, tmp_pat
     (project / "data").mkdir(parents=True)
     shutil.copytree(fashion_copy, project / "data" / "fashion-mnist")
     not_gzip(project / "data" / "fashion-mnist")
-    monkeypatch.setattr(data, "PROJECT_ROOT", project)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", fashion_copy)  # the good copy, next in line
+    monkeypatch.setattr(paths, "PROJECT_ROOT", project)
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_FASHION_DIR", fashion_copy)  # the good copy, next in line
     with pytest.warns(data.DataWarning, match="t10k-labels-idx1-ubyte.gz"):
         arrays, source = data.find_fashion_mnist()
     assert source.endswith("(Debian package dataset-fashion-mnist)")
@@ -177,9 +178,9 @@ def test_a_bad_project_copy_is_skipped_loudly(fashion_copy, monkeypatch, tmp_pat
 
 
 def test_no_data_and_no_network_lists_the_fixes(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "PROJECT_ROOT", tmp_path / "course")
-    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
-    monkeypatch.setattr(data, "FASHION_ORIGIN", "http://127.0.0.1:9/")  # the discard port: refused at once
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "course")
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    monkeypatch.setattr(fashion_mnist, "FASHION_ORIGIN", "http://127.0.0.1:9/")  # the discard port: refused at once
 
     def hang(signum, frame):
         raise AssertionError("looking for data without a network hung for 120 s")
@@ -200,8 +201,8 @@ def test_no_data_and_no_network_lists_the_fixes(monkeypatch, tmp_path):
 
 
 def test_no_data_without_download_says_where_it_looked(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "PROJECT_ROOT", tmp_path / "course")
-    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "course")
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
     with pytest.raises(data.DataNotFoundError) as info:
         data.find_fashion_mnist(download=False)
     assert "Looked in" in str(info.value) and "no-debian-package" in str(info.value)

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import data
+from helpers import capstone, data, paths
+from helpers.data import cifar100, cifar100_archive, cifar100_fixture, cifar100_format
 
 SMALL = {"train_per_class": 3, "test_per_class": 2, "seed": 7}  # 300 + 200 images: fast to make and check
 
@@ -23,8 +24,8 @@ SMALL = {"train_per_class": 3, "test_per_class": 2, "seed": 7}  # 300 + 200 imag
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test reads its files afresh."""
-    data._read_cifar100.cache_clear()
-    data._fixture_tar.cache_clear()
+    cifar100_archive._read_cifar100.cache_clear()
+    cifar100_fixture._fixture_tar.cache_clear()
 
 
 @pytest.fixture
@@ -37,9 +38,9 @@ def fixture_dir(tmp_path) -> Path:
 @pytest.fixture
 def no_network(monkeypatch, tmp_path):
     """No project copy, and downloads go to the discard port (refused at once)."""
-    monkeypatch.setattr(data, "PROJECT_ROOT", tmp_path / "course")
-    monkeypatch.setattr(data, "CIFAR100_ORIGIN", "http://127.0.0.1:9/cifar-100-python.tar.gz")
-    monkeypatch.setattr(data, "RESNET50_WEIGHTS_ORIGIN", "http://127.0.0.1:9/weights.h5")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "course")
+    monkeypatch.setattr(cifar100_format, "CIFAR100_ORIGIN", "http://127.0.0.1:9/cifar-100-python.tar.gz")
+    monkeypatch.setattr(capstone, "RESNET50_WEIGHTS_ORIGIN", "http://127.0.0.1:9/weights.h5")
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -144,7 +145,8 @@ def test_fixture_has_the_exact_cifar100_layout(fixture_dir):
 
 def test_fixture_round_trip_gives_back_the_generated_images(fixture_dir):
     # The generator's own split, rebuilt from the same seed, against what the loader read from disk.
-    expected = data._fixture_split(SMALL["train_per_class"], np.random.default_rng([SMALL["seed"], 0]), "train")
+    rng = np.random.default_rng([SMALL["seed"], 0])
+    expected = cifar100_fixture._fixture_split(SMALL["train_per_class"], rng, "train")
     (x_train, y_train), _ = data.load_cifar100(data_dir=fixture_dir)
     np.testing.assert_array_equal(y_train.ravel(), expected[b"fine_labels"])
     np.testing.assert_array_equal(x_train.transpose(0, 3, 1, 2).reshape(300, 3072), expected[b"data"])
@@ -272,7 +274,7 @@ def test_the_unpickler_refuses_code_even_in_a_verified_archive(fixture_dir, tmp_
     files = members(archive)
     files["cifar-100-python/meta"] = pickle.dumps(Payload(marker), protocol=4)
     repack(archive, files, update_manifest=False)
-    monkeypatch.setattr(data, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
     with pytest.raises(data.WrongFileError, match="refused to load the global pathlib"):
         data.load_cifar100(data_dir=fixture_dir)
     assert not marker.exists()
@@ -281,7 +283,7 @@ def test_the_unpickler_refuses_code_even_in_a_verified_archive(fixture_dir, tmp_
 def test_an_archive_with_the_pinned_checksum_is_read_as_the_original(fixture_dir, monkeypatch):
     # The original's path: no manifest needed, and the copy is not called a fixture.
     archive = fixture_dir / data.CIFAR100_ARCHIVE
-    monkeypatch.setattr(data, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
     manifest_removed(fixture_dir)
     copy = data.find_cifar100(fixture_dir)
     assert not copy.is_fixture and copy.kind == "CIFAR-100" and copy.n_train == 300
@@ -317,7 +319,7 @@ def test_the_keras_cache_is_found_under_keras_own_name(fixture_dir, no_network, 
     cache.mkdir(parents=True)
     archive = fixture_dir / data.CIFAR100_ARCHIVE
     (cache / f"{data.CIFAR100_KERAS_NAME}_archive").write_bytes(archive.read_bytes())
-    monkeypatch.setattr(data, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
+    monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
     copy = data.find_cifar100()
     assert copy.label == "Keras cache" and not copy.is_fixture
 
@@ -368,7 +370,7 @@ def test_a_bad_keras_cache_copy_is_not_downloaded_over(tmp_path, no_network):
 
 def test_smoke_always_uses_the_fixture(no_network, fixture_dir, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(fixture_dir.parent))  # even where another copy exists
-    monkeypatch.setattr(data, "FIXTURE_DEFAULTS", SMALL)
+    monkeypatch.setattr(cifar100, "FIXTURE_DEFAULTS", SMALL)
     copy = data.choose_cifar100("smoke")
     assert copy.is_fixture and copy.folder == data.cifar100_fixture_dir()
     assert "smoke profile" in copy.note
@@ -376,7 +378,7 @@ def test_smoke_always_uses_the_fixture(no_network, fixture_dir, monkeypatch):
 
 
 def test_without_cifar100_other_profiles_fall_back_to_the_fixture_and_say_why(no_network, monkeypatch):
-    monkeypatch.setattr(data, "FIXTURE_DEFAULTS", SMALL)
+    monkeypatch.setattr(cifar100, "FIXTURE_DEFAULTS", SMALL)
     copy = data.choose_cifar100("full")
     assert copy.is_fixture and copy.n_train == 300
     assert "could not be downloaded" in copy.note
@@ -392,7 +394,7 @@ def test_a_bad_copy_the_user_named_stops_the_run(fixture_dir, no_network, monkey
 def test_setup_names_the_fixture_and_checks_the_subset_against_it(no_network, monkeypatch, capsys):
     from helpers import profiles
 
-    monkeypatch.setattr(data, "FIXTURE_DEFAULTS", SMALL)
+    monkeypatch.setattr(cifar100, "FIXTURE_DEFAULTS", SMALL)
     epochs = {"smoke": 1, "quick": 1, "full": 1}
     run = profiles.setup("09_test", "smoke", epochs, dataset="cifar100", smoke_sizes=(100, 50))
     line = capsys.readouterr().out
@@ -421,7 +423,7 @@ def test_a_cached_weights_file_is_used_only_if_it_matches_the_pin(no_network, mo
     weights = data.resnet50_weights("full")
     assert weights.path is None and "MD5" in weights.note and "move it aside" in weights.note
     assert target.read_bytes() == b"not weights"
-    monkeypatch.setattr(data, "RESNET50_WEIGHTS_MD5", hashlib.md5(b"not weights").hexdigest())
+    monkeypatch.setattr(capstone, "RESNET50_WEIGHTS_MD5", hashlib.md5(b"not weights").hexdigest())
     assert data.resnet50_weights("full").argument == str(target)
 
 
