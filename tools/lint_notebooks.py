@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from run_notebooks import ROOT, all_notebooks
+import prose_numbers
+from common import ROOT, all_notebooks
 
 MAX_BYTES = 2_000_000
 # What ruff checks (configured in pyproject.toml); the notebooks are included there.
@@ -300,6 +301,11 @@ def check_nbval(nb: Notebook) -> list[str]:
     return problems
 
 
+def check_prose_numbers(nb: Notebook) -> list[str]:
+    """Every number in the prose that looks like a run result is on the page (tools/prose_numbers.py)."""
+    return prose_numbers.problems(nb.doc, nb.path.stem)
+
+
 RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "title": check_title,
     "learn": check_learn,
@@ -316,6 +322,7 @@ RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "size": check_size,
     "kernelspec": check_kernelspec,
     "nbval": check_nbval,
+    "prose_numbers": check_prose_numbers,
 }
 
 
