@@ -9,7 +9,7 @@ import time
 
 import bench
 import pytest
-from run_notebooks import ROOT
+from common import ROOT
 
 SAMPLE = {
     "machine": {"cpu": "Some CPU", "cores": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1"},

@@ -10,29 +10,20 @@ import hashlib
 import json
 from pathlib import Path
 
+import common
 import pytest
+from common import NOTEBOOK_DIR
 
-import helpers  # noqa: F401  (quiet TensorFlow)
 from helpers import checkpoints
-from helpers.profiles import quiet_tensorflow
 
-quiet_tensorflow()
+common.quiet_tensorflow()
 import keras  # noqa: E402
 import papermill as pm  # noqa: E402
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-
 
 def cut_after(notebook: str, marker: str, dest: Path) -> Path:
-    """A copy of a notebook that ends with the first code cell containing marker, outputs cleared."""
-    doc = json.loads((NOTEBOOKS / notebook).read_text())
-    cells = doc["cells"]
-    end = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and marker in "".join(c["source"]))
-    doc["cells"] = cells[: end + 1]
-    for cell in doc["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    dest.write_text(json.dumps(doc))
+    """A copy of a course notebook that ends with the first code cell containing marker, outputs cleared."""
+    dest.write_text(json.dumps(common.cut_after(json.loads((NOTEBOOK_DIR / notebook).read_text()), marker)))
     return dest
 
 
@@ -40,7 +31,7 @@ def run(path: Path, **parameters) -> Path:
     """Execute a notebook under the smoke profile; return the executed copy."""
     out = path.with_name("executed_" + path.name)
     pm.execute_notebook(str(path), str(out), parameters={"PROFILE": "smoke", **parameters},
-                        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+                        kernel_name="python3", cwd=str(NOTEBOOK_DIR), progress_bar=False)
     return out
 
 

@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from run_notebooks import ROOT, run_one, select
+from common import ROOT, execute, select
 
 BENCH_JSON = ROOT / "results" / "bench.json"
 README = ROOT / "README.md"
@@ -150,7 +150,7 @@ def bench_notebooks(keys: list[str], profiles: list[str]) -> dict:
         out_dir.mkdir(parents=True, exist_ok=True)
         for notebook in select(keys):
             load = load_average()
-            status, seconds = run_one(notebook, profile, False, out_dir)
+            status, seconds = execute(notebook, out_dir / notebook.name, {"PROFILE": profile})
             print(f"  {profile:5} {notebook.stem}: {seconds:.1f} s, {status}")
             rows[profile][notebook.stem] = {"seconds": round(seconds, 1), "status": status, "measured": now(),
                                             "load_before": load}
@@ -185,7 +185,7 @@ def bench_floor(repeats: int = 3) -> dict:
         load = load_average()
         for _ in range(repeats):  # interleaved, so a disturbance hits both alike
             for name, path in paths.items():
-                status, wall = run_one(path, "smoke", False, Path(tmp) / "out")
+                status, wall = execute(path, Path(tmp) / "out" / path.name, {"PROFILE": "smoke"})
                 if status != "ok":
                     raise BenchError(f"the floor notebook {name} failed: {status}")
                 seconds[name].append(round(wall, 2))

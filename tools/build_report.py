@@ -20,12 +20,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from run_notebooks import PROFILES, ROOT, all_notebooks
+from common import BUILD, PROFILES, all_notebooks
 
-from helpers.evaluate import RESULT_FIELDS, load_results, metrics_path
+from helpers.evaluate import metrics_path, results_table
 from helpers.paths import display_path
 
-BUILD = ROOT / "build"
 PLOTLY_JS = "plotly.min.js"
 CSV_NAME = "performance_comparison.csv"
 # Columns of the comparison table, in this order; any other recorded field follows them.
@@ -59,13 +58,11 @@ def last_run(profile: str | None, build: Path = BUILD) -> tuple[str, dict]:
     return profile, summary
 
 
-def comparison_table(results: dict) -> pd.DataFrame:
-    """One row per recorded model, in notebook order: the course's comparison table."""
-    rows = [{"notebook": nb, "model": model, **figures} for nb, models in results.items()
-            for model, figures in models.items()]
-    table = pd.DataFrame(rows, columns=list(LEADING[:2] + RESULT_FIELDS)) if not rows else pd.DataFrame(rows)
+def comparison_table(profile: str) -> pd.DataFrame:
+    """helpers.evaluate's table of every recorded model, with the report's columns first."""
+    table = results_table(profile)
     columns = [c for c in LEADING if c in table.columns] + [c for c in table.columns if c not in LEADING]
-    return table[columns].sort_values("notebook", kind="stable").reset_index(drop=True)
+    return table[columns]
 
 
 def render_notebook(executed: Path, html_dir: Path) -> tuple[str | None, str]:
@@ -182,7 +179,7 @@ def build(profile: str | None = None, build_root: Path = BUILD) -> Path:
     in_run = {r["notebook"] for r in runs}
     not_run = [p.stem for p in all_notebooks() if p.stem not in in_run]
 
-    table = comparison_table(load_results(profile))
+    table = comparison_table(profile)
     csv = metrics_path(profile).with_name(CSV_NAME)
     csv.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(csv, index=False)

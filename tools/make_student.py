@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 import nbformat
-from run_notebooks import ROOT, select
+from common import ROOT, select, strip_run_metadata
 
 OUT_DIR = ROOT / "build" / "student"
 SOLUTION_TAG, STUB_TAG = "solution", "exercise"
@@ -100,12 +100,9 @@ def stub(solution_cell: dict, label: str) -> dict:
 
 def student_version(doc: dict) -> dict:
     """A copy of a notebook (as nbformat reads it) with no outputs and every solution replaced by a stub."""
-    student = copy.deepcopy(doc)
-    student.get("metadata", {}).pop("papermill", None)
+    student = strip_run_metadata(copy.deepcopy(doc))
     cells, ordinal = student["cells"], 0
     for i, cell in enumerate(cells):
-        cell.get("metadata", {}).pop("papermill", None)
-        cell.get("metadata", {}).pop("execution", None)
         if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
             ordinal += 1
             cells[i] = stub(cell, exercise_label(cells, i, ordinal))

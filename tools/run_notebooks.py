@@ -16,67 +16,26 @@ import json
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-PROFILES = ("smoke", "quick", "full")
-
-
-def all_notebooks() -> list[Path]:
-    """The course notebooks in lesson order."""
-    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-
-
-def select(wanted: list[str]) -> list[Path]:
-    """Notebooks whose number or name starts with one of wanted (all when empty)."""
-    notebooks = all_notebooks()
-    if not wanted:
-        return notebooks
-    chosen, unknown = [], []
-    for key in wanted:
-        hits = [nb for nb in notebooks if nb.stem.startswith(key.zfill(2) if key.isdigit() else key)]
-        (chosen.extend(hits) if hits else unknown.append(key))
-    if unknown:
-        names = ", ".join(nb.stem for nb in notebooks)
-        sys.exit(f"No notebook matches {', '.join(unknown)}. The notebooks are: {names}.")
-    return sorted(set(chosen))
-
-
-def strip_run_metadata(path: Path) -> None:
-    """Remove papermill's per-run metadata (timings, absolute paths) from an executed notebook."""
-    doc = json.loads(path.read_text())
-    doc["metadata"].pop("papermill", None)
-    for cell in doc["cells"]:
-        cell["metadata"].pop("papermill", None)
-        cell["metadata"].pop("execution", None)
-    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+from common import (
+    BUILD,
+    PROFILES,
+    ROOT,
+    all_notebooks,  # noqa: F401  (tests that predate tools/common.py import it from here)
+    execute,
+    select,
+    strip_run_metadata,
+)
 
 
 def run_one(notebook: Path, profile: str, reference: bool, out_dir: Path) -> tuple[str, float]:
-    """Execute one notebook; return its status text and wall seconds."""
-    import papermill as pm
-
+    """Execute one notebook into out_dir; with reference, a clean run also replaces the committed notebook."""
     out = out_dir / notebook.name
-    start = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(notebook),
-            str(out),
-            parameters=None if reference else {"PROFILE": profile},
-            kernel_name="python3",
-            cwd=str(NOTEBOOK_DIR),
-            progress_bar=True,
-        )
-        status = "ok"
-    except pm.PapermillExecutionError as exc:
-        status = f"FAILED in cell {exc.exec_count}: {exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}"
-    except Exception as exc:  # a dead kernel or an unreadable notebook: still name the notebook
-        status = f"FAILED: {type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - start
+    status, seconds = execute(notebook, out, None if reference else {"PROFILE": profile})
     if reference and status == "ok":
-        strip_run_metadata(out)
+        doc = strip_run_metadata(json.loads(out.read_text()))
+        out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         shutil.copyfile(out, notebook)
     return status, seconds
 
@@ -91,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     profile = "full" if args.reference else args.profile
     # The profile is passed as a parameter; an inherited COURSE_PROFILE would silently override it.
     os.environ.pop("COURSE_PROFILE", None)
-    out_dir = ROOT / "build" / profile
+    out_dir = BUILD / profile
     out_dir.mkdir(parents=True, exist_ok=True)
     notebooks = select(args.notebooks)
 
