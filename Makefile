@@ -8,7 +8,7 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data run smoke report test test-smoke unit nbval lint lab reference student student-check bench fresh-check clean
+.PHONY: help setup lock data fashion-mnist run smoke report test test-smoke unit nbval lint lab reference student student-check bench fresh-check clean
 
 help:
 	@echo "make setup       create .venv with the pinned packages and the helpers package"
@@ -49,13 +49,18 @@ lock:
 data: setup
 	$(BIN)/python tools/fetch_data.py
 
+# Every target that runs a notebook or the tests fetches Fashion-MNIST first when this machine
+# has no usable copy (a second's check when it has one).
+fashion-mnist: setup
+	@$(BIN)/python tools/fetch_data.py --fashion-mnist
+
 # The report is built even when a notebook failed (it shows which and links its output);
 # the exit status stays the run's.
-run: setup
+run: fashion-mnist
 	$(BIN)/python tools/run_notebooks.py --profile $(PROFILE) $(NOTEBOOKS); status=$$?; \
 	$(BIN)/python tools/build_report.py --profile $(PROFILE) || status=1; exit $$status
 
-smoke: setup
+smoke: fashion-mnist
 	$(BIN)/python tools/run_notebooks.py --profile smoke $(NOTEBOOKS); status=$$?; \
 	$(BIN)/python tools/build_report.py --profile smoke || status=1; exit $$status
 
@@ -63,10 +68,10 @@ smoke: setup
 report: setup
 	$(BIN)/python tools/build_report.py $(if $(filter command line environment,$(origin PROFILE)),--profile $(PROFILE))
 
-unit: setup
+unit: fashion-mnist
 	$(BIN)/python -m pytest tests -q
 
-nbval: setup
+nbval: fashion-mnist
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest $(NBVAL) notebooks -q
 
 # Stages 2 and 3 side by side: much of a notebook's run is single-threaded (kernel start,
@@ -87,7 +92,7 @@ lint: setup
 student: setup
 	$(BIN)/python tools/make_student.py $(NOTEBOOKS)
 
-student-check: setup
+student-check: fashion-mnist
 	STUDENT_RUN=all $(BIN)/python -m pytest tests/test_student.py -q
 
 bench: setup

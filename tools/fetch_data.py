@@ -1,43 +1,82 @@
 """Fetch the course's data: Fashion-MNIST (required), then CIFAR-100 and ResNet50's weights (optional).
 
-Fashion-MNIST comes from a Keras download; where that fails and apt-get can be
-used (as root), from Debian's dataset-fashion-mnist package. CIFAR-100 and the
-ResNet50 ImageNet weights exist only online: without the internet this says so
-and moves on, and the capstone runs on its generated fixture instead.
+    python tools/fetch_data.py                   # make data: all three
+    python tools/fetch_data.py --fashion-mnist   # before make run and make test: Fashion-MNIST only
+
+Fashion-MNIST is first looked for where the notebooks look (no download, so a machine
+that has it pays a second for the check). When there is none, it comes from a Keras
+download; where that fails and apt-get can be used (as root), from Debian's
+dataset-fashion-mnist package. When nothing can fetch it, the data loader's own
+DataNotFoundError says where it looked and what to do. CIFAR-100 and the ResNet50
+ImageNet weights exist only online: without the internet this says so and moves on,
+and the capstone runs on its generated fixture instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 
-import helpers  # noqa: F401  (quietens TensorFlow before anything imports it)
+from common import quiet_tensorflow
+
 from helpers import data
-from helpers.profiles import quiet_tensorflow
+
+DEBIAN_PACKAGE = "dataset-fashion-mnist"
 
 
-def fashion_mnist() -> bool:
-    """Make sure a verified Fashion-MNIST is on this machine; True when it is."""
+def fashion_mnist_here(download: bool) -> str:
+    """Where the notebooks will take Fashion-MNIST from (downloading it first when allowed)."""
+    if download:
+        quiet_tensorflow()  # the download imports Keras: no start-up notices on the terminal
+    return data.find_fashion_mnist(download=download)[1]
+
+
+def can_install_package() -> bool:
+    """Whether Debian's package can be installed here: apt-get exists and this runs as root."""
+    return shutil.which("apt-get") is not None and os.geteuid() == 0
+
+
+def install_package() -> bool:
+    """Install Debian's Fashion-MNIST package; True when apt-get succeeded."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", DEBIAN_PACKAGE]):
+        if subprocess.run(command, env=env).returncode != 0:
+            return False
+    return True
+
+
+def fashion_mnist(
+    here: Callable[[bool], str] = fashion_mnist_here,
+    can_install: Callable[[], bool] = can_install_package,
+    install: Callable[[], bool] = install_package,
+) -> bool:
+    """Make sure a verified Fashion-MNIST is on this machine, fetching it if need be; True when it is."""
     try:
-        print(f"Fashion-MNIST: {data.fashion_mnist_source()}")
+        print(f"Fashion-MNIST: {here(False)}")
         return True
     except data.DataError as exc:
-        first_error = exc
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        print("Fashion-MNIST: download failed; installing Debian's dataset-fashion-mnist package instead")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "dataset-fashion-mnist"]):
-            if subprocess.run(command, env=env).returncode != 0:
-                break
-        else:
-            try:
-                print(f"Fashion-MNIST: {data.fashion_mnist_source()}")
-                return True
-            except data.DataError as exc:
-                first_error = exc
-    print(f"Fashion-MNIST: NOT AVAILABLE.\n{first_error}", file=sys.stderr)
+        error = exc
+    # A folder the user named is the only place the notebooks look: fetching elsewhere would not help.
+    if not os.environ.get("COURSE_DATA_DIR"):
+        print("Fashion-MNIST: no usable copy on this machine; fetching it (Keras download)", flush=True)
+        try:
+            print(f"Fashion-MNIST: {here(True)}")
+            return True
+        except data.DataError as exc:
+            error = exc
+        if can_install():
+            print(f"Fashion-MNIST: the download failed; installing Debian's {DEBIAN_PACKAGE} package", flush=True)
+            if install():
+                try:
+                    print(f"Fashion-MNIST: {here(False)}")
+                    return True
+                except data.DataError as exc:
+                    error = exc
+    print(f"Fashion-MNIST: NOT AVAILABLE. {type(error).__name__}: {error}", file=sys.stderr)
     return False
 
 
@@ -60,6 +99,7 @@ def cifar100() -> None:
 
 def resnet50_weights() -> None:
     """Fetch the ResNet50 ImageNet weights into the Keras cache, as the capstone loads them; explain the fallback."""
+    quiet_tensorflow()
     weights = data.resnet50_weights("full")
     if weights.path is not None:
         print(f"ResNet50 ImageNet weights: {weights.note}")
@@ -71,10 +111,14 @@ def resnet50_weights() -> None:
     )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fashion-mnist", action="store_true", help="Fashion-MNIST only (what every notebook needs)")
+    args = parser.parse_args(argv)
     ok = fashion_mnist()
-    cifar100()
-    resnet50_weights()
+    if not args.fashion_mnist:
+        cifar100()
+        resnet50_weights()
     return 0 if ok else 1
 
 
