@@ -63,6 +63,7 @@ def test_a_number_the_outputs_show_passes_in_any_usual_format(prose, output):
         ("42 minutes on a 2-core CPU", "seed 42, 94/94 - 42s"),  # a time must match a time
         ("1,115.6 s", "1318 s"),
         ("1,283 images", "1284 images"),
+        ("a gain of -0.0051", "gained: -0.0041"),
         ("3.5 million", "3612672"),
     ],
 )

@@ -52,7 +52,7 @@ SECONDS = {
 }
 MAGNITUDE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 PROSE_NUMBER = re.compile(
-    rf"(?<![\w.,\-/]){NUMBER}"
+    rf"(?<![\w.,/])(?<!\w-){NUMBER}"  # a minus sign counts, a hyphen (2e-3, 0-9) does not
     r"(?:(?P<percent>\s?%)"
     r"|(?P<time>\s?(?:ms|s|sec|min|h)\b|\s(?:seconds?|minutes?|hours?)\b)"
     r"|(?P<ratio>[x×](?![\w]))"
