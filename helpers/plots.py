@@ -412,9 +412,12 @@ def top_k_predictions(
         ax.set_title(f"true: {class_names[y_true[i]]}", fontsize=8, color=RIGHT if y_true[i] in ranked else WRONG)
         for rank, label in enumerate(ranked):
             right = label == y_true[i]
-            ax.text(0.0, -0.06 - 0.13 * rank, f"{rank + 1}. {class_names[label]} {probabilities[i, label]:.0%}",
-                    transform=ax.transAxes, va="top", fontsize=7.5,
-                    color=RIGHT if right else "black", fontweight="bold" if right else "normal")
+            # Offsets in points, not axes fractions: the lines keep their spacing however tight_layout
+            # sizes the image, and tight_layout counts them, so the next row's titles cannot cover them.
+            ax.annotate(f"{rank + 1}. {class_names[label]} {probabilities[i, label]:.0%}", xy=(0.0, 0.0),
+                        xycoords="axes fraction", xytext=(0, -3 - 10 * rank), textcoords="offset points",
+                        va="top", fontsize=7.5, color=RIGHT if right else "black",
+                        fontweight="bold" if right else "normal")
     return _finished(fig)
 
 
