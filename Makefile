@@ -8,7 +8,7 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data fashion-mnist run smoke report test test-smoke unit nbval lint lab reference student student-check bench fresh-check clean
+.PHONY: help setup lock data fashion-mnist run smoke report test test-smoke unit nbval lint lab reference student student-check bench fresh-check book clean
 
 help:
 	@echo "make setup       create .venv with the pinned packages and the helpers package"
@@ -24,7 +24,8 @@ help:
 	@echo "make bench       measure the course on this machine: results/bench.json and the README table"
 	@echo "                 (ONLY=notebooks,floor,throughput,capstone picks parts)"
 	@echo "make fresh-check clone the committed course into a temporary folder and run the README's quick start"
-	@echo "make lab         JupyterLab on notebooks/ with the course's kernel"
+	@echo "make lab         JupyterLab on notebooks/ with the course's kernel, on the quick profile (PROFILE=full ...)"
+	@echo "make book        the course site from the committed notebooks (no execution): build/book/index.html"
 	@echo "make reference   regenerate the committed outputs (full profile, fresh kernel, in place)"
 	@echo "make clean       remove build outputs and caches (keeps .venv, data/, models/, results/full/)"
 
@@ -102,8 +103,13 @@ bench: setup
 fresh-check:
 	bash tools/fresh_check.sh
 
+# The kernels start on the quick profile unless PROFILE says otherwise; the pages still show the full run.
 lab: setup
-	$(BIN)/jupyter lab notebooks
+	COURSE_PROFILE=$(PROFILE) $(BIN)/jupyter lab notebooks
+
+# The site from the committed notebooks and their outputs; nothing is executed.
+book: setup
+	$(BIN)/python tools/book/build_book.py
 
 reference: setup
 	$(BIN)/python tools/run_notebooks.py --reference $(NOTEBOOKS)

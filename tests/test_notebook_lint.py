@@ -6,6 +6,7 @@ import copy
 import json
 from pathlib import Path
 
+import conventions
 import lint_notebooks as lint
 import pytest
 from run_notebooks import all_notebooks
@@ -53,7 +54,7 @@ def good_doc() -> dict:
         code(checked.format(3), 5, out="3\n"),
         md("**What this showed.** Three facts.\n\n## Key takeaways\n- facts are facts."),
         md("## Exercises\n\n**1. Print four.**"),
-        code("print(4)", 6, out="4\n", cell_tags=("solution",)),
+        code("# Hint: print a number.\nprint(4)", 6, out="4\n", cell_tags=("solution",)),
         md("---\n**Next:** [02 · The second](02_second.ipynb) goes on."),
     ]
     kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -63,7 +64,9 @@ def good_doc() -> dict:
 COURSE = ["01_first.ipynb", "02_second.ipynb"]
 
 
-def run_lint(tmp_path: Path, doc: dict, name: str = "01_first.ipynb", pad: int = 0) -> list[tuple[str, str]]:
+def run_lint(tmp_path: Path, doc: dict, name: str = "01_first.ipynb", pad: int = 0,
+             add_conventions: bool = True) -> list[tuple[str, str]]:
+    doc = with_conventions(doc) if add_conventions else doc
     path = tmp_path / name
     path.write_text(json.dumps(doc, indent=1) + " " * pad)
     return lint.lint(path, [tmp_path / n for n in COURSE])
@@ -119,7 +122,8 @@ BREAKAGES = {
     "takeaways: missing": ("takeaways", edit_source(8, "## Key takeaways", "## Summary")),
     "exercises: missing": ("exercises", edit_source(9, "## Exercises", "## Practice")),
     "exercises: no solution tag": ("exercises", set_tags(10, [])),
-    "exercises: solution too early": ("exercises", set_tags(7, ["solution"])),
+    "exercises: solution too early": ("exercises", lambda doc: (
+        set_tags(7, ["solution"])(doc), edit_source(7, "# NBVAL", "# Hint: a hint.\n# NBVAL")(doc))),
     "exercises: before takeaways": (
         "exercises",
         lambda doc: doc["cells"].insert(8, doc["cells"].pop(9)),
@@ -159,7 +163,8 @@ def test_each_rule_fails_on_a_notebook_that_breaks_it(tmp_path, case):
 
 def test_every_rule_is_proved_to_bite():
     # The size rule has its own test below (it needs a big file, not an edit).
-    assert {rule for rule, _ in BREAKAGES.values()} | {"size"} == set(lint.RULES)
+    rules = {rule for rule, _ in [*BREAKAGES.values(), *CONVENTION_BREAKAGES.values()]}
+    assert rules | {"size"} == set(lint.RULES)
 
 
 def test_size_rule_fails_above_two_megabytes(tmp_path):
@@ -193,3 +198,85 @@ def test_ruff_fails_on_a_notebook_with_an_unused_import(tmp_path):
     doc["cells"][3]["source"] += "\n\nprint(keras.__version__)"
     (notebooks / "01_first.ipynb").write_text(json.dumps(doc))
     assert lint.ruff(("notebooks",), cwd=tmp_path) == (True, "All checks passed!")
+
+
+# ----- the learner conventions (tools/conventions.py): contents, questionnaire, further reading, hints -----
+
+
+def with_conventions(doc: dict) -> dict:
+    """A copy of a notebook with the conventions' cells added where they belong (after breaking the rest)."""
+    doc = copy.deepcopy(doc)
+    cells = doc["cells"]
+    headings = [*conventions.section_headings(doc), "Questionnaire", "Further reading"]
+    contents = "**Contents**\n\n" + "\n".join(
+        f"{i}. [{h}](#{conventions.jupyterlab_anchor(h)})" for i, h in enumerate(headings, start=1))
+    learn = next((i for i, c in enumerate(cells) if "What you will learn" in lint.source(c)), 0)
+    cells.insert(learn + 1, md(contents))
+    answers = md("**Answers**\n\n" + "\n".join(f"{i}. Because of fact {i}." for i in range(1, 6)))
+    answers["metadata"]["tags"] = ["answers"]
+    reading = md("## Further reading\n\n- [Conv2D](https://keras.io/api/layers/convolution_layers/convolution2d/)\n"
+                 "- Dropout: [Srivastava et al., 2014](https://jmlr.org/papers/v15/srivastava14a.html)")
+    questions = md("## Questionnaire\n\n" + "\n".join(f"{i}. Why does fact {i} hold?" for i in range(1, 6)))
+    at = next((i for i, c in enumerate(cells) if "**Next:**" in lint.source(c)), len(cells))
+    cells[at:at] = [questions, answers, reading]
+    return doc
+
+
+def cell_starting(doc: dict, first_line: str) -> dict:
+    return next(c for c in doc["cells"] if lint.source(c).startswith(first_line))
+
+
+def edit_cell(first_line: str, old: str, new: str):
+    def edit(doc):
+        cell = cell_starting(doc, first_line)
+        assert old in cell["source"], (old, cell["source"])
+        cell["source"] = cell["source"].replace(old, new)
+
+    return edit
+
+
+def move_cell(first_line: str, to: int):
+    def move(doc):
+        cell = cell_starting(doc, first_line)
+        doc["cells"].remove(cell)
+        doc["cells"].insert(to if to >= 0 else len(doc["cells"]) + to + 1, cell)
+
+    return move
+
+
+CONVENTION_BREAKAGES = {
+    "contents: missing": ("contents", edit_cell("**Contents**", "**Contents**", "**In this notebook**")),
+    "contents: not after the learn cell": ("contents", move_cell("**Contents**", 3)),
+    "contents: a section not linked": ("contents", edit_cell("**Contents**", "2. [1. Three facts](#1.-Three-facts)\n",
+                                                             "")),
+    "contents: a GitHub-style anchor": ("contents", edit_cell("**Contents**", "#1.-Three-facts", "#1-three-facts")),
+    "contents: not a numbered list": ("contents", edit_cell("**Contents**", "1. [Setup]", "- [Setup]")),
+    "questionnaire: not a cell of its own": ("questionnaire", edit_cell("## Questionnaire", "## Questionnaire",
+                                                                        "Words first.\n\n## Questionnaire")),
+    "questionnaire: four questions": ("questionnaire", edit_cell("## Questionnaire", "5. Why", "Also: why")),
+    "questionnaire: nine questions": ("questionnaire", edit_cell(
+        "## Questionnaire", "5. Why does fact 5 hold?", "\n".join(f"{i}. Why {i}?" for i in range(5, 10)))),
+    "questionnaire: before the exercises": ("questionnaire", lambda doc: doc["cells"].insert(
+        2, doc["cells"].pop(doc["cells"].index(cell_starting(doc, "## Questionnaire"))))),
+    "questionnaire: answers untagged": ("questionnaire", lambda doc: cell_starting(doc, "**Answers**")["metadata"]
+                                        .update(tags=[])),
+    "questionnaire: answers not next": ("questionnaire", lambda doc: doc["cells"].insert(
+        doc["cells"].index(cell_starting(doc, "**Answers**")), md("A note between."))),
+    "questionnaire: answers untitled": ("questionnaire", edit_cell("**Answers**", "**Answers**", "**Key**")),
+    "questionnaire: an answer missing": ("questionnaire", edit_cell("**Answers**", "5. Because", "Also because")),
+    "further_reading: not a cell of its own": ("further_reading", edit_cell(
+        "## Further reading", "## Further reading", "Words first.\n\n## Further reading")),
+    "further_reading: no Keras page": ("further_reading", edit_cell("## Further reading", "https://keras.io/",
+                                                                    "https://example.org/")),
+    "further_reading: after the Next link": ("further_reading", move_cell("## Further reading", -1)),
+    "hints: a solution without a hint": ("hints", edit_cell("# Hint:", "# Hint: print a number.\n", "")),
+}
+
+
+@pytest.mark.parametrize("case", CONVENTION_BREAKAGES, ids=list(CONVENTION_BREAKAGES))
+def test_each_convention_rule_fails_on_a_notebook_that_breaks_it(tmp_path, case):
+    rule, breakage = CONVENTION_BREAKAGES[case]
+    doc = with_conventions(good_doc())
+    breakage(doc)
+    problems = run_lint(tmp_path, doc, add_conventions=False)
+    assert {r for r, _ in problems} == {rule}, problems

@@ -39,6 +39,40 @@ def load(path) -> dict:
     return nbformat.read(path, as_version=4)
 
 
+def is_answers(cell) -> bool:
+    """Whether a cell belongs to the questionnaire's answer key."""
+    return make_student.ANSWERS_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def leaked_answers(original: dict, student: dict) -> set[str]:
+    """Lines of the answer key found in the student notebook that no other cell of the original explains."""
+    answers = set().union(*(lines(c.source) for c in original["cells"] if is_answers(c)))
+    elsewhere = "\n".join(c.source for c in original["cells"] if not is_answers(c))
+    student_text = json.dumps(student, ensure_ascii=False) + "\n".join(c.source for c in student["cells"])
+    return {line for line in answers if line not in elsewhere and line in student_text}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_answer_of_the_questionnaire_is_left_in_the_student_version(path):
+    original = load(path)
+    student = make_student.student_version(original)
+    assert not any(is_answers(c) for c in student["cells"])
+    assert leaked_answers(original, student) == set()
+
+
+def test_answers_cells_are_removed_and_the_leak_check_sees_one_kept():
+    original = load(NOTEBOOKS[0])
+    key = nbformat.v4.new_markdown_cell("**Answers**\n1. Because pooling halves each side: 14 x 14.",
+                                        metadata={"tags": [make_student.ANSWERS_TAG]})
+    original["cells"].append(key)
+    student = make_student.student_version(original)
+    assert key.source not in [c.source for c in student["cells"]]
+    assert leaked_answers(original, student) == set()
+    leaky = copy.deepcopy(student)
+    leaky["cells"].append(copy.deepcopy(key))
+    assert "1. Because pooling halves each side: 14 x 14." in leaked_answers(original, leaky)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_solution_code_leaks_into_the_student_version(path):
     original = load(path)
@@ -71,9 +105,10 @@ def test_the_leak_check_catches_a_solution_left_in_a_comment():
 def test_everything_but_solutions_and_outputs_is_intact(path):
     original = load(path)
     student = make_student.student_version(original)
-    assert len(student["cells"]) == len(original["cells"])
+    kept = [c for c in original["cells"] if not is_answers(c)]  # the answer key is left out on purpose
+    assert len(student["cells"]) == len(kept)
     assert student["metadata"] == {k: v for k, v in original["metadata"].items() if k != "papermill"}
-    for before, after in zip(original["cells"], student["cells"], strict=True):
+    for before, after in zip(kept, student["cells"], strict=True):
         if make_student.SOLUTION_TAG in before["metadata"].get("tags", []):
             text = after.source
             assert after["cell_type"] == "code" and "Hint:" in text and text.rstrip().endswith("...")

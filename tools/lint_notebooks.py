@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import conventions
 import prose_numbers
 from common import ROOT, all_notebooks
 
@@ -306,6 +307,26 @@ def check_prose_numbers(nb: Notebook) -> list[str]:
     return prose_numbers.problems(nb.doc, nb.path.stem)
 
 
+def check_contents(nb: Notebook) -> list[str]:
+    """A **Contents** cell linking every `##` section (tools/conventions.py)."""
+    return conventions.check_contents(nb.doc)
+
+
+def check_questionnaire(nb: Notebook) -> list[str]:
+    """A questionnaire of 5-8 questions followed by its `answers` cell (tools/conventions.py)."""
+    return conventions.check_questionnaire(nb.doc)
+
+
+def check_further_reading(nb: Notebook) -> list[str]:
+    """A further reading section with Keras API links (tools/conventions.py)."""
+    return conventions.check_further_reading(nb.doc)
+
+
+def check_hints(nb: Notebook) -> list[str]:
+    """Authored `# Hint:` lines at the top of every solution cell (tools/conventions.py)."""
+    return conventions.check_hints(nb.doc)
+
+
 RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "title": check_title,
     "learn": check_learn,
@@ -323,6 +344,10 @@ RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "kernelspec": check_kernelspec,
     "nbval": check_nbval,
     "prose_numbers": check_prose_numbers,
+    "contents": check_contents,
+    "questionnaire": check_questionnaire,
+    "further_reading": check_further_reading,
+    "hints": check_hints,
 }
 
 

@@ -8,7 +8,8 @@ Every cell tagged `solution` becomes a code cell tagged `exercise` that names
 the exercise, gives a hint and leaves `...` where the code goes. The hint is
 the solution's own `# Hint: ...` comment lines when the author wrote some, else
 the names of the functions the solution calls. Everything else is kept as it
-is, except that no cell keeps its outputs.
+is, except that no cell keeps its outputs and the questionnaire's answer key
+(markdown cells tagged `answers`) is left out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import nbformat
 from common import ROOT, select, strip_run_metadata
 
 OUT_DIR = ROOT / "build" / "student"
-SOLUTION_TAG, STUB_TAG = "solution", "exercise"
+SOLUTION_TAG, STUB_TAG, ANSWERS_TAG = "solution", "exercise", "answers"
 HINT_LINE = re.compile(r"^\s*#\s*Hint:", re.IGNORECASE)
 # "**2. Sparse labels.**" at the start of an exercise's markdown cell.
 EXERCISE_TITLE = re.compile(r"\*\*(\d+)\.\s*(.+?)\.?\*\*")
@@ -99,8 +100,9 @@ def stub(solution_cell: dict, label: str) -> dict:
 
 
 def student_version(doc: dict) -> dict:
-    """A copy of a notebook (as nbformat reads it) with no outputs and every solution replaced by a stub."""
+    """A copy of a notebook (as nbformat reads it) with no outputs, no answers, every solution a stub."""
     student = strip_run_metadata(copy.deepcopy(doc))
+    student["cells"] = [c for c in student["cells"] if ANSWERS_TAG not in c.get("metadata", {}).get("tags", [])]
     cells, ordinal = student["cells"], 0
     for i, cell in enumerate(cells):
         if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
