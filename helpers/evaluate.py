@@ -67,12 +67,55 @@ def metrics_path(profile: str) -> Path:
     return results_dir(profile) / "metrics.json"
 
 
-def load_results(profile: str) -> dict:
-    """All recorded results of a profile: notebook -> model -> figures (empty if none yet)."""
-    path = metrics_path(profile)
+class ResultsFileError(Exception):
+    """results/<profile>/metrics.json exists but cannot be read as the course writes it."""
+
+
+def _unusable(path: Path, cause: str, row: str = "") -> ResultsFileError:
+    """The error for a results file that cannot be read: what is wrong, and how to keep the other rows."""
+    where = display_path(path)
+    kept = f"\nThe row this run would have recorded, to add by hand: {row}" if row else ""
+    return ResultsFileError(
+        f"{where} cannot be read ({cause}): it is half-written, or was edited by hand. It was left as it is. "
+        "To recover without losing the other notebooks' rows, either repair it in an editor (one key per notebook, "
+        f"each holding its models' figures), or rename it (e.g. to {path.name}.broken), run again the notebooks "
+        f"whose rows you need, and copy the readable rows over from the renamed file.{kept}"
+    )
+
+
+def _read_results(path: Path, row: str = "") -> dict:
+    """The contents of a results file (empty if there is none yet), or a ResultsFileError naming it."""
     if not path.exists():
         return {}
-    return json.loads(path.read_text())
+    try:
+        results = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise _unusable(path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unusable(path, f"{type(exc).__name__}: {exc}", row) from exc
+    if not (isinstance(results, dict) and all(isinstance(models, dict) for models in results.values())):
+        raise _unusable(path, "it is JSON, but not notebook -> model -> figures", row)
+    return results
+
+
+def load_results(profile: str) -> dict:
+    """All recorded results of a profile: notebook -> model -> figures (empty if none yet)."""
+    return _read_results(metrics_path(profile))
+
+
+def _write_atomically(path: Path, results: dict) -> None:
+    """Write results to path through a temporary file and a rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as fh:
+        temporary = Path(fh.name)
+        try:
+            json.dump(results, fh, indent=2)
+            fh.write("\n")
+        except BaseException:
+            fh.close()
+            temporary.unlink()  # the temporary file is this call's own; the results file was not touched
+            raise
+    os.replace(temporary, path)
 
 
 def record_result(
@@ -94,16 +137,10 @@ def record_result(
         "train_seconds": round(float(train_seconds), 1),
         **{k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in extra.items()},
     }
-    results = load_results(run.profile)
-    results.setdefault(run.notebook, {})[model_name] = row
-    results = {nb: results[nb] for nb in sorted(results)}
     path = metrics_path(run.profile)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary file and rename it, so an interrupted run never leaves half a file.
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as fh:
-        json.dump(results, fh, indent=2)
-        fh.write("\n")
-    os.replace(fh.name, path)
+    results = _read_results(path, row=f'"{run.notebook}" -> "{model_name}": {json.dumps(row)}')
+    results.setdefault(run.notebook, {})[model_name] = row
+    _write_atomically(path, {nb: results[nb] for nb in sorted(results)})
     print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")
 
 

@@ -41,3 +41,39 @@ def fashion_copy(tmp_path, real_fashion_dir) -> Path:
     for spec in data.FASHION_FILES.values():
         shutil.copyfile(real_fashion_dir / spec.name, folder / spec.name)
     return folder
+
+
+@pytest.fixture
+def deny(monkeypatch):
+    """Make a file or folder unreadable: by its permissions, or, as root (whom they do not bind), by refusing
+    what a chmod 000 would refuse: opening it or anything under it, and looking inside it."""
+    import builtins
+    import io
+    import os
+
+    restore: list[tuple[Path, int]] = []
+
+    def refuser(real, target: Path, inside_only: bool):
+        def call(path, *args, **kwargs):
+            if isinstance(path, str | bytes | os.PathLike):
+                where = Path(os.fsdecode(path)).absolute()
+                if target in where.parents or (where == target and not inside_only):
+                    raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    def make_unreadable(target: Path) -> None:
+        target = target.absolute()
+        if os.geteuid() != 0:
+            restore.append((target, target.stat().st_mode))
+            target.chmod(0)
+            return
+        monkeypatch.setattr(builtins, "open", refuser(builtins.open, target, False))
+        monkeypatch.setattr(io, "open", refuser(io.open, target, False))
+        monkeypatch.setattr(os, "stat", refuser(os.stat, target, True))
+        monkeypatch.setattr(os, "scandir", refuser(os.scandir, target, False))
+
+    yield make_unreadable
+    for target, mode in restore:
+        target.chmod(mode)

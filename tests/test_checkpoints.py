@@ -129,3 +129,60 @@ def test_load_first_usable_with_nothing_usable_returns_none(tmp_path, capsys):
     assert checkpoints.load_first_usable([]) == (None, None)
     assert checkpoints.load_first_usable([(tmp_path / "a.keras", "x"), (tmp_path / "b.keras", "y")]) == (None, None)
     assert capsys.readouterr().out.count("skipped: No checkpoint") == 2
+
+
+def test_same_weight_shapes_but_another_activation_is_refused(tmp_path):
+    # relu -> sigmoid keeps every weight shape: only the layers' settings tell the two models apart.
+    path = tmp_path / "sigmoid.keras"
+    keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(8, activation="sigmoid"), keras.layers.Dense(3, activation="softmax")]
+    ).save(path)
+    with pytest.raises(checkpoints.CheckpointMismatchError) as info:
+        checkpoints.load_checkpoint(path, expected=small_model())
+    message = str(info.value)
+    assert "First difference at layer 0" in message and "same weight shapes" in message
+    assert "activation='sigmoid'" in message and "activation='relu'" in message
+
+
+def test_another_dropout_rate_is_refused_and_the_same_one_loads(tmp_path):
+    def cnn(rate: float):
+        return keras.Sequential([
+            keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, padding="same"), keras.layers.Dropout(rate),
+            keras.layers.Flatten(), keras.layers.Dense(3),
+        ])  # fmt: skip
+
+    path = tmp_path / "cnn.keras"
+    cnn(0.5).save(path)
+    with pytest.raises(checkpoints.CheckpointMismatchError, match="layer 1: .*Dropout has rate=0.5, .* rate=0.2"):
+        checkpoints.load_checkpoint(path, expected=cnn(0.2))
+    assert checkpoints.load_checkpoint(path, expected=cnn(0.5)) is not None
+
+
+def test_a_round_trip_of_the_course_layers_matches_a_fresh_build(tmp_path):
+    # Names, seeds, initializers and dtype policies differ between builds: they must not count as settings.
+    def build():
+        return keras.Sequential([
+            keras.Input((16, 16, 1)), keras.layers.Rescaling(1 / 255), keras.layers.RandomFlip("horizontal"),
+            keras.layers.RandomTranslation(0.1, 0.1), keras.layers.Conv2D(4, 3, padding="same", activation="relu"),
+            keras.layers.BatchNormalization(momentum=0.9), keras.layers.MaxPooling2D(), keras.layers.Dropout(0.3),
+            keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(3, activation="softmax"),
+        ])  # fmt: skip
+
+    path = tmp_path / "course.keras"
+    build().save(path)
+    assert checkpoints.load_checkpoint(path, expected=build()) is not None
+
+
+def test_a_folder_named_like_a_checkpoint_is_not_called_missing(tmp_path):
+    folder = tmp_path / "best.keras"
+    folder.mkdir()
+    with pytest.raises(checkpoints.CheckpointUnreadableError, match="best.keras is a folder, not a .keras file"):
+        checkpoints.load_checkpoint(folder, how_to_make="run notebook 05")
+    assert folder.is_dir()
+
+
+def test_an_unreadable_checkpoint_says_so(saved, deny):
+    path, _ = saved
+    deny(path)
+    with pytest.raises(checkpoints.CheckpointUnreadableError, match="cannot be read .*chmod u\\+r"):
+        checkpoints.load_checkpoint(path, how_to_make="run notebook 05")

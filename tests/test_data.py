@@ -206,3 +206,58 @@ def test_no_data_without_download_says_where_it_looked(monkeypatch, tmp_path):
     with pytest.raises(data.DataNotFoundError) as info:
         data.find_fashion_mnist(download=False)
     assert "Looked in" in str(info.value) and "no-debian-package" in str(info.value)
+
+
+def gzip_of_zeros(path: Path, header: bytes, mebibytes: int) -> None:
+    """Write a small gzip file that decompresses to header plus many MiB of zeros (a gzip bomb)."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip container
+    chunk = bytes(1 << 20)
+    parts = [packer.compress(header), *(packer.compress(chunk) for _ in range(mebibytes)), packer.flush()]
+    path.write_bytes(b"".join(parts))
+
+
+def test_a_gzip_bomb_is_refused_before_it_is_decompressed_whole(fashion_copy):
+    import tracemalloc
+
+    path = fashion_copy / "train-labels-idx1-ubyte.gz"  # the first file read
+    gzip_of_zeros(path, struct.pack(">II", 2049, 60_000), mebibytes=128)
+    assert path.stat().st_size < 1 << 20  # under 1 MiB on disk, 128 MiB inside
+    tracemalloc.start()
+    try:
+        with pytest.raises(data.CorruptFileError) as info:
+            data.load_fashion_mnist(fashion_copy)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "train-labels-idx1-ubyte.gz decompresses to more than the 60,008 bytes" in str(info.value)
+    assert peak < 16 << 20, f"{peak / 2**20:.0f} MiB held while refusing it"
+
+
+def test_an_unreadable_file_the_user_named_is_a_course_error(fashion_copy, deny):
+    deny(fashion_copy / "t10k-images-idx3-ubyte.gz")
+    with pytest.raises(data.UnreadableFileError) as info:
+        data.load_fashion_mnist(fashion_copy)
+    message = str(info.value)
+    assert "t10k-images-idx3-ubyte.gz cannot be read by this user (permission denied)" in message
+    assert "chmod u+r" in message and "make data" in message
+
+
+def test_an_unreadable_folder_the_user_named_is_a_course_error(fashion_copy, deny, monkeypatch):
+    deny(fashion_copy)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
+    with pytest.raises(data.UnreadableFileError, match="fashion-mnist.* cannot be read by this user"):
+        data.load_fashion_mnist()
+
+
+def test_an_unreadable_automatic_copy_is_skipped_for_the_next_good_one(fashion_copy, monkeypatch, tmp_path, deny):
+    project = tmp_path / "course"
+    shutil.copytree(fashion_copy, project / "data" / "fashion-mnist")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", project)
+    monkeypatch.setattr(fashion_mnist, "DEBIAN_FASHION_DIR", fashion_copy)  # the good copy, next in line
+    deny(project / "data" / "fashion-mnist")
+    with pytest.warns(data.DataWarning, match="Skipping a bad copy of Fashion-MNIST.* cannot be read"):
+        arrays, source = data.find_fashion_mnist()
+    assert source.endswith("(Debian package dataset-fashion-mnist)")
+    assert arrays["train_labels"].shape == (60_000,)

@@ -438,3 +438,50 @@ def test_the_banner_is_loud_unless_data_and_weights_are_real(fixture_dir):
     assert "real results" in data.cifar100_banner(real, imagenet)
     only_weights = data.cifar100_banner(real, random_weights)
     assert "RANDOM" in only_weights and "FIXTURE" not in only_weights
+
+
+# --- Bad inputs that must not escape as raw Python errors ---------------------------------------
+
+
+def test_a_foreign_archive_refuses_the_fixture_and_leaves_nothing_new(tmp_path):
+    folder = tmp_path / "cifar-100"
+    folder.mkdir()
+    (folder / data.CIFAR100_ARCHIVE).write_bytes(b"someone else's archive")
+    before = snapshot(folder)
+    with pytest.raises(data.WrongFileError, match="already exists .* Nothing was written"):
+        data.make_cifar100_fixture(folder, **SMALL)
+    assert snapshot(folder) == before and sorted(p.name for p in folder.iterdir()) == [data.CIFAR100_ARCHIVE]
+    with pytest.raises(data.UnverifiedFileError, match="no fixture manifest"):  # not "the archive was edited"
+        data.load_cifar100(data_dir=folder)
+
+
+def test_a_folder_where_the_archive_should_be_is_a_course_error(tmp_path):
+    folder = tmp_path / "cifar-100"
+    (folder / data.CIFAR100_ARCHIVE).mkdir(parents=True)
+    with pytest.raises(data.WrongFileError, match="cifar-100-python.tar.gz is a folder where .* Move it aside"):
+        data.load_cifar100(data_dir=folder)
+    with pytest.raises(data.WrongFileError, match="is a folder where the fixture's cifar-100-python.tar.gz should be"):
+        data.make_cifar100_fixture(folder, **SMALL)
+    with pytest.raises(data.WrongFileError, match="is a folder where a file should be"):
+        data.read_cifar100_archive(folder / data.CIFAR100_ARCHIVE)
+    assert sorted(p.name for p in folder.iterdir()) == [data.CIFAR100_ARCHIVE]  # nothing written beside it
+
+
+def test_a_forged_manifest_cannot_vouch_for_a_gzip_bomb(fixture_dir):
+    import zlib
+
+    archive = fixture_dir / data.CIFAR100_ARCHIVE
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    archive.write_bytes(b"".join([*(packer.compress(bytes(1 << 20)) for _ in range(64)), packer.flush()]))
+    manifest_path = fixture_dir / data.FIXTURE_MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(data.CorruptFileError, match="cifar-100-python.tar.gz decompresses to more than the"):
+        data.load_cifar100(data_dir=fixture_dir)
+
+
+def test_an_unreadable_archive_is_a_course_error(fixture_dir, deny):
+    deny(fixture_dir / data.CIFAR100_ARCHIVE)
+    with pytest.raises(data.UnreadableFileError, match="cifar-100-python.tar.gz cannot be read by this user"):
+        data.load_cifar100(data_dir=fixture_dir)

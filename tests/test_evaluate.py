@@ -69,3 +69,44 @@ def test_results_table_lists_every_model_in_lesson_order_and_can_filter():
     only = evaluate.results_table("smoke", notebooks=["05_late"])
     assert only["model"].tolist() == ["best"]
     assert evaluate.results_table("quick").empty  # nothing recorded in that profile yet
+
+
+def test_a_half_written_results_file_is_a_course_error_that_keeps_everything():
+    run = a_run()
+    evaluate.record_result(run, "dense", 0.81, 1000, 2, 10.0)
+    path = evaluate.metrics_path("smoke")
+    half = path.read_text()[:40]  # as if a run had been killed while writing it
+    path.write_text(half)
+    with pytest.raises(evaluate.ResultsFileError) as info:
+        evaluate.record_result(a_run(notebook="02_other"), "cnn", 0.9, 5000, 2, 20.0)
+    message = str(info.value)
+    assert "metrics.json cannot be read (invalid JSON at line" in message  # names the file and the cause
+    assert "left as it is" in message and "metrics.json.broken" in message  # how to recover
+    assert '"02_other" -> "cnn": {"test_accuracy": 0.9' in message  # the new row is not lost either
+    assert path.read_text() == half  # nothing overwritten or deleted
+    with pytest.raises(evaluate.ResultsFileError):
+        evaluate.results_table("smoke")
+
+
+def test_a_results_file_of_another_shape_is_refused():
+    path = evaluate.metrics_path("smoke")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[1, 2]")
+    with pytest.raises(evaluate.ResultsFileError, match="not notebook -> model -> figures"):
+        evaluate.load_results("smoke")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(monkeypatch):
+    evaluate.record_result(a_run(), "dense", 0.81, 1000, 2, 10.0)
+    path = evaluate.metrics_path("smoke")
+    before = path.read_text()
+
+    def dies_halfway(obj, fh, **kwargs):
+        fh.write('{"01_test": {"dense"')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(evaluate.json, "dump", dies_halfway)
+    with pytest.raises(OSError, match="No space left"):
+        evaluate.record_result(a_run(), "cnn", 0.9, 5000, 2, 20.0)
+    assert path.read_text() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["metrics.json"]

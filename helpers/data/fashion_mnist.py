@@ -140,7 +140,7 @@ def read_idx(path: Path, spec: IdxFile) -> np.ndarray:
     with reading(path, FETCH_AGAIN), gzip.open(path, "rb") as stream:
         header, expected = _idx_header(path, spec, stream)
         # The header says how many bytes the file may hold: a larger one (a gzip bomb) is never read whole.
-        body = read_at_most(stream, expected - len(header), path, FETCH_AGAIN)
+        body = read_at_most(stream, expected - len(header), path, FETCH_AGAIN, already=len(header))
     raw = header + body
     if len(raw) != expected:
         raise CorruptFileError(

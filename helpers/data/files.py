@@ -46,15 +46,18 @@ def _os_error(path: Path, exc: OSError, fix: str) -> WrongFileError | Unreadable
     return UnreadableFileError(f"{where} cannot be read ({exc.strerror or exc}). Check the disk, or {fix}")
 
 
-def read_at_most(stream: BinaryIO, limit: int | None, path: Path, fix: str) -> bytes:
-    """Up to `limit` decompressed bytes (None: all, for a pinned file); a stream holding more is refused at once."""
+def read_at_most(stream: BinaryIO, limit: int | None, path: Path, fix: str, already: int = 0) -> bytes:
+    """Up to `limit` more decompressed bytes (None: all, for a pinned file); a stream holding more is refused at once.
+
+    `already`: bytes read from the stream before, counted in the size the message gives.
+    """
     if limit is None:
         return stream.read()
     payload = stream.read(limit + 1)  # gzip decompresses only as much as is asked for: memory stays bounded
     if len(payload) > limit:
         raise CorruptFileError(
-            f"{display_path(path)} decompresses to more than the {limit:,} bytes it may hold, so reading stopped "
-            f"there: the file is padded, or not the file it is named after. Move it aside and {fix}"
+            f"{display_path(path)} decompresses to more than the {already + limit:,} bytes it may hold, so reading "
+            f"stopped there: the file is padded, or not the file it is named after. Move it aside and {fix}"
         )
     return payload
 
