@@ -1,17 +1,20 @@
-"""Every plot helper draws a figure without a screen (Agg backend)."""
+"""Every plot helper draws what it promises (which images, in which order, with which titles), without a screen."""
 
 from __future__ import annotations
 
-import matplotlib
+import inspect
+import os
+import subprocess
+import sys
+import textwrap
+import types
 
-matplotlib.use("Agg")
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from matplotlib.figure import Figure
 
-import numpy as np  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from helpers import plots  # noqa: E402
+from helpers import plots
 
 HISTORY = {
     "loss": [1.0, 0.6, 0.5],
@@ -23,44 +26,133 @@ NAMES = [f"class {i}" for i in range(10)]
 rng = np.random.default_rng(0)
 IMAGES = rng.integers(0, 255, size=(30, 28, 28), dtype=np.uint8)
 LABELS = np.arange(30) % 10
+# Image i is filled with the value i: what a panel shows says which image it is.
+NUMBERED = np.repeat(np.arange(30, dtype=np.uint8), 28 * 28).reshape(30, 28, 28)
+
+
+def shown(ax) -> int | None:
+    """Which NUMBERED image an axis shows, or None for an empty panel."""
+    if not ax.images:
+        return None
+    values = np.unique(np.asarray(ax.images[0].get_array()))
+    assert len(values) == 1, "a panel shows a mix of images"
+    return int(values[0])
+
+
+# --- Headless --------------------------------------------------------------------------------
+
+HEADLESS = {"agg", "pdf", "ps", "svg", "cairo", "pgf", "template", "module://matplotlib_inline.backend_inline"}
+
+
+def backend_problem(**env: str) -> str | None:
+    """Why plotting through helpers.plots in a fresh Python with these settings is not headless, or None."""
+    code = "from helpers import plots\nimport matplotlib\nplots.bar({'a': 1.0}, 't')\nprint(matplotlib.get_backend())"
+    clean = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
+    done = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        return f"plotting failed: {done.stderr.strip().splitlines()[-1]}"
+    backend = done.stdout.strip().splitlines()[-1]
+    return None if backend.lower() in HEADLESS else f"the backend is {backend}, which is interactive"
 
 
 def test_matplotlib_is_headless():
-    assert matplotlib.get_backend().lower() == "agg"
+    # Nothing here sets the backend: a machine without a screen must get a headless one on its own.
+    assert backend_problem() is None
 
 
-def test_history_figures():
+def test_the_headless_check_bites_on_an_interactive_backend():
+    # As on a machine whose settings ask for an interactive backend (WebAgg opens a browser window on show):
+    # matplotlib keeps it even without a screen, and the same check must report it.
+    assert backend_problem(MPLBACKEND="WebAgg") == "the backend is WebAgg, which is interactive"
+
+
+# --- Image grids: which images, in which order, with which titles ----------------------------
+
+
+def check_samples_per_class(module: types.ModuleType) -> None:
+    """samples_per_class shows, row by row, the first images of that row's class, labelled with its name."""
+    labels = np.array([3, 1, 3, 0, 2, 1, 0, 3, 2, 1, 0, 2])  # image i has label labels[i]
+    fig = module.samples_per_class(NUMBERED[:12], labels, ["zero", "one", "two", "three"], per_class=2)
+    rows = np.array(fig.axes).reshape(4, 2)
+    assert [row[0].get_ylabel() for row in rows] == ["zero", "one", "two", "three"]
+    assert [[shown(ax) for ax in row] for row in rows] == [[3, 6], [1, 5], [4, 8], [0, 2]]
+
+
+def test_samples_per_class_shows_each_classs_first_images_in_its_row():
+    check_samples_per_class(plots)
+
+
+def test_the_samples_check_bites_when_each_row_shows_the_next_class():
+    source = textwrap.dedent(inspect.getsource(plots.samples_per_class))
+    assert "labels == row)" in source
+    broken = types.ModuleType("broken_plots")
+    broken.__dict__.update({k: v for k, v in vars(plots).items() if not k.startswith("__")})
+    exec(source.replace("labels == row)", "labels == (row + 1) % n)"), broken.__dict__)
+    with pytest.raises(AssertionError):
+        check_samples_per_class(broken)
+
+
+def test_image_grid_keeps_order_titles_and_colours():
+    fig = plots.image_grid(NUMBERED[[7, 2, 9]], titles=["a", "b", "c"], colors=["red", "blue", "green"], cols=2)
+    assert [shown(ax) for ax in fig.axes] == [7, 2, 9, None]
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
+    assert [ax.title.get_color() for ax in fig.axes[:3]] == ["red", "blue", "green"]
+
+
+def test_prediction_grid_titles_prediction_confidence_and_truth_in_blue_or_red():
+    probs = np.full((3, 10), 0.02)
+    probs[[0, 1, 2], [0, 1, 2]] = [0.82, 0.6, 0.7]
+    fig = plots.prediction_grid(NUMBERED[[4, 5, 6]], np.array([0, 1, 5]), probs, NAMES, cols=3)
+    assert [shown(ax) for ax in fig.axes] == [4, 5, 6]
+    assert [ax.get_title() for ax in fig.axes] == [
+        "class 0 82%\n(true: class 0)", "class 1 60%\n(true: class 1)", "class 2 70%\n(true: class 5)"
+    ]
+    assert [ax.title.get_color() for ax in fig.axes] == [plots.RIGHT, plots.RIGHT, plots.WRONG]
+
+
+def test_confusion_matrix_shows_row_percentages_with_names_on_both_axes():
+    matrix = np.array([[8, 2, 0], [1, 1, 2], [0, 0, 5]])
+    fig = plots.confusion_matrix(matrix, ["a", "b", "c"])
+    ax = fig.axes[0]
+    cells = np.asarray(ax.collections[0].get_array()).reshape(3, 3)
+    np.testing.assert_allclose(cells, [[80, 20, 0], [25, 25, 50], [0, 0, 100]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
+    counts = plots.confusion_matrix(matrix, ["a", "b", "c"], normalize=False).axes[0]
+    np.testing.assert_array_equal(np.asarray(counts.collections[0].get_array()).reshape(3, 3), matrix)
+
+
+def test_bar_draws_each_value_in_order_with_its_label():
+    fig = plots.bar({"dense": 0.885, "cnn": 0.912}, "accuracy")
+    ax = fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == [0.885, 0.912]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["dense", "cnn"]
+    assert [t.get_text() for t in ax.texts] == ["88.5%", "91.2%"] and ax.get_title() == "accuracy"
+
+
+def test_history_figures_draw_each_curve_with_its_values():
     fig = plots.history_figure(HISTORY)
-    assert isinstance(fig, go.Figure) and len(fig.data) == 4
-    assert isinstance(plots.history_figure_static(HISTORY), Figure)
+    assert isinstance(fig, go.Figure)
+    assert [(t.name, list(t.y)) for t in fig.data] == [
+        ("loss", HISTORY["loss"]), ("val_loss", HISTORY["val_loss"]),
+        ("accuracy", HISTORY["accuracy"]), ("val_accuracy", HISTORY["val_accuracy"]),
+    ]  # fmt: skip
+    static = plots.history_figure_static(HISTORY)
+    assert isinstance(static, Figure) and [ax.get_title() for ax in static.axes] == ["loss", "accuracy"]
+    assert [list(line.get_ydata()) for line in static.axes[0].lines] == [HISTORY["loss"], HISTORY["val_loss"]]
 
 
 def test_show_history_sends_interactive_and_static_views(monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    sent = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: sent.append(obj))
     plots.show_history(HISTORY)
-    bundle = shown[0]
+    bundle = sent[0]
     assert {"application/vnd.plotly.v1+json", "image/png", "text/plain"} <= set(bundle)
     assert bundle["image/png"].startswith("iVBOR")  # base64 of the PNG signature
-
-
-def test_image_figures():
-    probs = rng.dirichlet(np.ones(10), size=12)
-    for fig in (
-        plots.samples_per_class(IMAGES, LABELS, NAMES, per_class=3),
-        plots.prediction_grid(IMAGES[:12], LABELS[:12], probs, NAMES),
-        plots.image_grid(IMAGES[:5], titles=list("abcde")),
-        plots.confusion_matrix(rng.integers(0, 50, size=(10, 10)), NAMES),
-        plots.bar({"a": 0.5, "b": 0.9}, "accuracy"),
-    ):
-        assert isinstance(fig, Figure) and fig.axes
-
-
-def test_prediction_grid_colours_right_blue_and_wrong_red():
-    probs = np.eye(10)[[0, 1, 2]] * 0.9 + 0.01
-    fig = plots.prediction_grid(IMAGES[:3], np.array([0, 1, 5]), probs, NAMES, cols=3)
-    colors = [ax.title.get_color() for ax in fig.axes[:3]]
-    assert colors == [plots.RIGHT, plots.RIGHT, plots.WRONG]
+    assert [t["name"] for t in bundle["application/vnd.plotly.v1+json"]["data"]] == [
+        "loss", "val_loss", "accuracy", "val_accuracy"
+    ]
 
 
 def a_field_example(**changes):
