@@ -412,13 +412,15 @@ def top_k_predictions(
         ax.set_title(f"true: {class_names[y_true[i]]}", fontsize=8, color=RIGHT if y_true[i] in ranked else WRONG)
         for rank, label in enumerate(ranked):
             right = label == y_true[i]
-            # Offsets in points, not axes fractions: the lines keep their spacing however tight_layout
-            # sizes the image, and tight_layout counts them, so the next row's titles cannot cover them.
+            # Offsets in points, not axes fractions: the lines keep their spacing however the image is sized.
             ax.annotate(f"{rank + 1}. {class_names[label]} {probabilities[i, label]:.0%}", xy=(0.0, 0.0),
                         xycoords="axes fraction", xytext=(0, -3 - 10 * rank), textcoords="offset points",
                         va="top", fontsize=7.5, color=RIGHT if right else "black",
                         fontweight="bold" if right else "normal")
-    return _finished(fig)
+    # tight_layout leaves the guesses out of its sums: pad each row by their height (10 points a line).
+    fig.tight_layout(h_pad=1.0 + 10 * k / plt.rcParams["font.size"])
+    plt.close(fig)
+    return fig
 
 
 def compare_histories(
