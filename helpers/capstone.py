@@ -49,7 +49,15 @@ def resnet50_weights(profile: str, download: bool = True) -> ResNet50Weights:
         return ResNet50Weights(None, "the smoke profile always starts from random weights")
     target = keras_cache_dir() / "models" / RESNET50_WEIGHTS_FILE
     if target.exists():
-        if target.is_file() and hashlib.md5(target.read_bytes()).hexdigest() == RESNET50_WEIGHTS_MD5:
+        try:
+            pinned = target.is_file() and hashlib.md5(target.read_bytes()).hexdigest() == RESNET50_WEIGHTS_MD5
+        except OSError as exc:
+            return ResNet50Weights(
+                None,
+                f"{display_path(target)} cannot be read ({exc.strerror or exc}). It was left as it is; give yourself "
+                "read access (`chmod u+r`), or move it aside and run `make data` where the internet is reachable.",
+            )
+        if pinned:
             return ResNet50Weights(target, f"ImageNet weights from {display_path(target)} (Keras cache)")
         return ResNet50Weights(
             None,

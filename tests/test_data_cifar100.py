@@ -485,3 +485,12 @@ def test_an_unreadable_archive_is_a_course_error(fixture_dir, deny):
     deny(fixture_dir / data.CIFAR100_ARCHIVE)
     with pytest.raises(data.UnreadableFileError, match="cifar-100-python.tar.gz cannot be read by this user"):
         data.load_cifar100(data_dir=fixture_dir)
+
+
+def test_an_unreadable_weights_file_falls_back_to_random_weights_and_says_why(no_network, deny):
+    target = Path(os.environ["KERAS_HOME"]) / "models" / data.RESNET50_WEIGHTS_FILE
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"weights")
+    deny(target)
+    weights = data.resnet50_weights("full")
+    assert weights.path is None and "cannot be read" in weights.note and "chmod u+r" in weights.note
