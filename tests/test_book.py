@@ -21,9 +21,16 @@ NOTEBOOKS = all_notebooks()
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The site built from the committed notebooks, in a folder of its own (about 10 s)."""
+    """The site built from the committed notebooks, in a folder of its own (about 10 s).
+
+    A run report of the quick profile stands beside it, so the front page links one.
+    """
     folder = tmp_path_factory.mktemp("book")
-    build_book.build(out=folder / "site", source=folder / "source")
+    (folder / "quick").mkdir()
+    (folder / "quick" / "index.html").write_text("<!DOCTYPE html><title>report</title><p>quick run</p>")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_book, "BUILD", folder)
+        build_book.build(out=folder / "site", source=folder / "source")
     return folder / "site"
 
 
@@ -34,10 +41,10 @@ def driver():
         yield opened
 
 
-def test_every_page_opens_without_a_problem_in_chromium(site):
+def test_every_page_opens_without_a_problem_in_chromium(site, driver):
     screenshot = BUILD / "book-front-page.png"
     screenshot.unlink(missing_ok=True)
-    found = check_book.check_site(site, screenshot=screenshot)
+    found = check_book.check_pages(driver, site, screenshot=screenshot)
     assert list(found) == ["index.html", *(f"{nb.stem}.html" for nb in NOTEBOOKS)]
     assert {page: problems for page, problems in found.items() if problems} == {}
     assert screenshot.stat().st_size > 10_000  # a picture of the page, not an empty frame
@@ -49,6 +56,7 @@ def test_the_front_page_is_the_readme_introduction_with_the_notebooks_in_course_
     assert title in page
     order = [page.find(f'href="{nb.stem}.html"') for nb in NOTEBOOKS]
     assert -1 not in order and order == sorted(order)
+    assert 'href="../quick/index.html"' in page  # checked in the browser like every other link
 
 
 def test_solutions_and_answers_are_folded_and_plotly_is_shipped_once(site):
@@ -61,6 +69,8 @@ def test_solutions_and_answers_are_folded_and_plotly_is_shipped_once(site):
         assert page.count('<details class="course-answers">') == answers, nb.name
         assert "cdn.plot.ly" not in page and "cdn.jsdelivr" not in page, nb.name
     assert len(list(site.rglob("plotly*.js"))) == 1
+    formulas = (site / "01_dense_baseline.html").read_text(encoding="utf-8")
+    assert "<math" in formulas and "\\sum" not in formulas  # LaTeX became MathML at build time
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
@@ -110,27 +120,33 @@ def test_the_notebook_copy_folds_solutions_and_answers_and_draws_plotly():
 def test_the_front_page_links_the_run_reports_that_exist(tmp_path):
     (tmp_path / "quick").mkdir()
     (tmp_path / "quick" / "index.html").write_text("<html></html>")
-    assert build_book.run_reports(tmp_path) == ["quick"]
+    assert build_book.run_reports(tmp_path, tmp_path / "book") == {"quick": "../quick/index.html"}
+    assert build_book.run_reports(tmp_path, tmp_path / "elsewhere" / "site") == {"quick": "../../quick/index.html"}
     nbs = [Path("01_a.ipynb"), Path("02_b.ipynb")]
     text, _ = build_book.front_page("# Title\n\nIntro [01](notebooks/01_a.ipynb).\n\n## Quick start\nmore", nbs,
-                                    ["quick"])
+                                    {"quick": "../quick/index.html"})
     assert text.startswith("# Title\n\nIntro [01](01_a.ipynb).") and "Quick start" not in text
     assert "01_a\n02_b" in text and 'href="../quick/index.html"' in text
-    assert "Run reports" not in build_book.front_page("# T\n", nbs, [])[0]
+    assert "Run reports" not in build_book.front_page("# T\n", nbs, {})[0]
 
 
 def test_a_missing_readme_is_a_course_error(tmp_path):
     with pytest.raises(build_book.BookError, match="README"):
-        build_book.write_sources(tmp_path / "src", tmp_path / "README.md", NOTEBOOKS, tmp_path)
+        build_book.write_sources(tmp_path / "src", tmp_path / "README.md", NOTEBOOKS, tmp_path, tmp_path / "site")
 
 
 # ----- each browser check bites: a copy of the site broken on purpose fails it -----
 
 
+def copy_site(site: Path, tmp_path: Path) -> Path:
+    """A copy of the site, with the run report its front page links beside it."""
+    shutil.copytree(site.parent / "quick", tmp_path / "quick")
+    return shutil.copytree(site, tmp_path / "site")
+
+
 def broken_copy(site: Path, tmp_path: Path, page: str, old: str, new: str) -> Path:
     """A copy of the site whose page has old replaced by new (old must be there)."""
-    copy = tmp_path / "site"
-    shutil.copytree(site, copy)
+    copy = copy_site(site, tmp_path)
     text = (copy / page).read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {page}: the breakage needs another place"
     (copy / page).write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -168,8 +184,7 @@ def test_a_page_broken_on_purpose_fails(site, driver, tmp_path, case):
 
 def test_a_missing_image_fails(site, driver, tmp_path):
     page = "01_dense_baseline.html"
-    copy = tmp_path / "site"
-    shutil.copytree(site, copy)
+    copy = copy_site(site, tmp_path)
     (copy / first_image(site, page)).unlink()
     problems = check_book.check_page(driver, copy / page, copy)
     assert any("image did not load" in p for p in problems), problems
@@ -185,8 +200,7 @@ def test_a_plotly_figure_that_did_not_draw_fails(site, driver, tmp_path):
 
 def test_a_missing_plotly_js_fails(site, driver, tmp_path):
     page = plotly_page(site)
-    copy = tmp_path / "site"
-    shutil.copytree(site, copy)
+    copy = copy_site(site, tmp_path)
     (copy / "_static" / "plotly.min.js").unlink()
     problems = check_book.check_page(driver, copy / page, copy, draw_seconds=1.0)
     assert any("Plotly figure did not draw" in p for p in problems), problems

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -87,12 +88,13 @@ def readme_intro(readme: str) -> str:
     return "\n".join(intro).strip() + "\n"
 
 
-def run_reports(build: Path) -> list[str]:
-    """The profiles whose run report (build/<profile>/index.html) exists."""
-    return [p for p in PROFILES if (build / p / "index.html").is_file()]
+def run_reports(build: Path, site: Path) -> dict[str, str]:
+    """Profile -> link from the site's front page to its run report, for the reports that exist."""
+    reports = {p: build / p / "index.html" for p in PROFILES}
+    return {p: Path(os.path.relpath(page, site)).as_posix() for p, page in reports.items() if page.is_file()}
 
 
-def front_page(readme: str, notebooks: list[Path], reports: list[str]) -> tuple[str, list[str]]:
+def front_page(readme: str, notebooks: list[Path], reports: dict[str, str]) -> tuple[str, list[str]]:
     """The site's index.md: the README's introduction, the notebooks in course order, the run reports."""
     pages = {nb.name for nb in notebooks}
     intro, dropped = site_links(readme_intro(readme), pages, prefix="notebooks/", own_anchors=False)
@@ -100,7 +102,7 @@ def front_page(readme: str, notebooks: list[Path], reports: list[str]) -> tuple[
     text = f"{intro}\n```{{toctree}}\n:caption: Notebooks\n:maxdepth: 1\n\n{toc}\n```\n"
     if reports:
         # Raw HTML: a Markdown link to a file outside the sources would become a download copy.
-        links = ", ".join(f'<a class="run-report" href="../{p}/index.html">{p}</a>' for p in reports)
+        links = ", ".join(f'<a class="run-report" href="{href}">{p}</a>' for p, href in reports.items())
         text += f"\n## Run reports\n\nWhat the last headless run of each profile produced: {links}.\n"
     return text, dropped
 
@@ -147,7 +149,7 @@ def vendor_files(folder: Path) -> None:
     shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder / "plotly.min.js")
 
 
-def write_sources(source: Path, readme: Path, notebooks: list[Path], build: Path) -> list[str]:
+def write_sources(source: Path, readme: Path, notebooks: list[Path], build: Path, site: Path) -> list[str]:
     """Write the site's sources into source (emptied first); return notes on links that were dropped."""
     if not readme.is_file():
         raise BookError(f"{readme} is missing: the front page is made from the README's introduction.")
@@ -156,7 +158,7 @@ def write_sources(source: Path, readme: Path, notebooks: list[Path], build: Path
     shutil.rmtree(source, ignore_errors=True)
     source.mkdir(parents=True)
     pages = {nb.name for nb in notebooks}
-    index, dropped = front_page(readme.read_text(encoding="utf-8"), notebooks, run_reports(build))
+    index, dropped = front_page(readme.read_text(encoding="utf-8"), notebooks, run_reports(build, site))
     (source / "index.md").write_text(index, encoding="utf-8")
     notes = [f"README.md: the link to {t} leaves the site; its text is kept" for t in dropped]
     for nb in notebooks:
@@ -173,7 +175,7 @@ def write_sources(source: Path, readme: Path, notebooks: list[Path], build: Path
 
 def build(out: Path = OUT, source: Path = SOURCE, notebooks: list[Path] | None = None) -> Path:
     """Build the site into out; return its front page. Sphinx warnings fail the build."""
-    notes = write_sources(source, ROOT / "README.md", all_notebooks() if notebooks is None else notebooks, BUILD)
+    notes = write_sources(source, ROOT / "README.md", all_notebooks() if notebooks is None else notebooks, BUILD, out)
     for note in notes:
         print(f"note: {note}")
     shutil.rmtree(out, ignore_errors=True)

@@ -36,7 +36,7 @@ SCREENSHOT = OUT.parent / "book-front-page.png"
 
 # What the page shows, gathered in the browser after it drew.
 PAGE_FACTS = """
-const facts = {images: [], plots: [], math: 0, links: [], open: []};
+const facts = {images: [], plots: [], links: [], open: []};
 for (const img of document.images) {
   if (!img.complete || img.naturalWidth === 0) facts.images.push(img.getAttribute('src'));
 }
@@ -46,9 +46,6 @@ for (const div of document.querySelectorAll('.plotly-graph-div')) {
 for (const a of document.querySelectorAll('a[href]')) facts.links.push(a.href);
 for (const d of document.querySelectorAll('details.hide, details.course-answers')) {
   if (d.open) facts.open.push(d.className);
-}
-for (const m of document.querySelectorAll('math')) {
-  if (m.getBoundingClientRect().width === 0 && m.offsetParent !== null) facts.math += 1;
 }
 facts.drawing = facts.plots.length > 0;
 return facts;
@@ -128,8 +125,6 @@ def check_page(driver, page: Path, site: Path, draw_seconds: float = DRAW_SECOND
     problems = [f"JavaScript or loading error: {message}" for message in console_errors(driver)]
     problems += [f"image did not load: {src}" for src in facts["images"]]
     problems += [f"Plotly figure did not draw: #{div}" for div in facts["plots"]]
-    if facts["math"]:
-        problems.append(f"{facts['math']} formulas were not drawn (MathML with no width)")
     problems += [f"a folded block is open: {name}" for name in facts["open"]]
     return problems + broken_links(facts["links"], site)
 
@@ -143,13 +138,18 @@ def check_site(site: Path = OUT, screenshot: Path | None = SCREENSHOT) -> dict[s
     """Problems per page name; also saves a screenshot of the front page."""
     if not (site / "index.html").is_file():
         raise FileNotFoundError(f"{site / 'index.html'} is missing: build the site with `make book` first.")
-    found = {}
     with browser() as driver:
-        for page in site_pages(site):
-            found[page.name] = check_page(driver, page, site)
-            if page.name == "index.html" and screenshot is not None:
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                driver.save_screenshot(str(screenshot))
+        return check_pages(driver, site, screenshot)
+
+
+def check_pages(driver, site: Path, screenshot: Path | None = None) -> dict[str, list[str]]:
+    """Problems per page name, with a browser already open; also saves a screenshot of the front page."""
+    found = {}
+    for page in site_pages(site):
+        found[page.name] = check_page(driver, page, site)
+        if page.name == "index.html" and screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(screenshot))
     return found
 
 
