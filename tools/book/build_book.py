@@ -111,6 +111,8 @@ def plotly_html(figure: dict, div_id: str) -> str:
     """An interactive Plotly figure as HTML that needs plotly.js loaded by the page (not embedded)."""
     import plotly.io as pio
 
+    # No fixed width: the figure takes the page's column, whatever the reader's screen.
+    figure = {**figure, "layout": {k: v for k, v in figure.get("layout", {}).items() if k != "width"}}
     return pio.to_html(figure, include_plotlyjs=False, full_html=False, div_id=div_id,
                        config={"responsive": True, "displaylogo": False})
 
