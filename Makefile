@@ -21,8 +21,8 @@ help:
 	@echo "make lint        the notebook lint and ruff alone"
 	@echo "make student     student versions without solutions in build/student/"
 	@echo "make student-check  run every student notebook until its first exercise (slow)"
-	@echo "make bench       measure the course on this machine: results/bench.json and the README table"
-	@echo "                 (ONLY=notebooks,floor,throughput,capstone picks parts)"
+	@echo "make bench       measure the course on this machine: results/bench.json and docs/benchmarks.md"
+	@echo "                 (ONLY=notebooks,floor,side-by-side picks parts; takes the CPU lock itself)"
 	@echo "make fresh-check clone the committed course into a temporary folder and run the README's quick start"
 	@echo "make lab         JupyterLab on notebooks/ with the course's kernel, on the quick profile (PROFILE=full ...)"
 	@echo "make book        the course site from the committed notebooks (no execution): build/book/index.html"
@@ -96,8 +96,12 @@ student: setup
 student-check: fashion-mnist
 	STUDENT_RUN=all $(BIN)/python -m pytest tests/test_student.py -q
 
-bench: setup
-	$(BIN)/python tools/bench.py $(if $(ONLY),--only $(ONLY))
+# The bench holds the machine's CPU lock for its whole run, so no other heavy job overlaps it.
+# Not to be started under flock on the same file: it would wait for itself.
+CPU_LOCK ?= /tmp/course-cpu.lock
+bench: fashion-mnist
+	@flock -n $(CPU_LOCK) true || echo "make bench: waiting for the CPU lock $(CPU_LOCK), which another job holds"
+	flock $(CPU_LOCK) $(BIN)/python tools/bench.py $(if $(ONLY),--only $(ONLY))
 
 # Needs no .venv here: the clone builds its own, as a new user's machine would.
 fresh-check:

@@ -1,113 +1,145 @@
-"""The benchmark script's plumbing (what it measures is a real run of `make bench`, never a timed test)."""
+"""The benchmark's plumbing and its page (what it measures is a real run of `make bench`, never a timed test)."""
 
 from __future__ import annotations
 
-import fcntl
+import copy
 import json
-import threading
-import time
+import subprocess
 
 import bench
+import bench_docs
+import nbformat
+import numpy as np
 import pytest
-from common import ROOT
+from common import NOTEBOOK_DIR, ROOT
 
 SAMPLE = {
     "machine": {"cpu": "Some CPU", "cores": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1"},
     "note": "A shared machine.",
     "notebooks": {
-        "smoke": {"01_dense_baseline": {"seconds": 27.0, "status": "ok", "measured": "2026-01-02 10:00"}},
-        "quick": {"01_dense_baseline": {"seconds": 47.0, "status": "ok", "measured": "2026-01-02 10:05"}},
+        "smoke": {"01_dense_baseline": {"seconds": 27.0, "status": "ok", "measured": "2026-01-02 10:00",
+                                        "models": {"dense_baseline": {"epochs": 1, "train_seconds": 2.0}}},
+                  "07_regularization": {"seconds": 60.0, "status": "FAILED in cell 9: ValueError: x",
+                                        "measured": "2026-01-02 10:01", "models": {}}},
+        "quick": {"01_dense_baseline": {"seconds": 47.0, "status": "ok", "measured": "2026-01-02 10:05",
+                                        "models": {"dense_baseline": {"epochs": 5, "train_seconds": 20.0}}},
+                  "07_regularization": {"seconds": 300.0, "status": "ok", "measured": "2026-01-02 10:10"}},
     },
-    "floor": {"measured": "2026-01-02 10:10", "repeats": 3, "kernel_start": {"median_seconds": 1.5},
+    "floor": {"measured": "2026-01-02 10:20", "repeats": 3, "kernel_start": {"median_seconds": 1.5},
               "kernel_and_tensorflow": {"median_seconds": 9.0}},
-    "throughput": {"measured": "2026-01-02 10:20", "model": "classic_cnn", "params": 225034,
-                   "course": {"images_per_second": 4500.0, "runs": [
-                       {"epoch_seconds": [20.0, 12.0, 10.8], "trained_images_per_epoch": 54000}]},
-                   "bare": {"images_per_second": 5000.0, "runs": [
-                       {"epoch_seconds": [20.0, 12.0, 14.0], "trained_images_per_epoch": 60000},
-                       {"epoch_seconds": [9.0, 13.0, 12.5], "trained_images_per_epoch": 60000}]},
-                   "ratio_course_to_bare": 0.9},
-    "capstone": {"measured": "2026-01-02 10:30", "images": 512, "size": 128, "epochs": 3,
-                 "cached": {"total_seconds": 20.0, "extract_seconds": 18.0, "extract_images_per_second": 28.4,
-                            "head_epoch_seconds": [1.0, 0.5, 0.7]},
-                 "every_epoch": {"total_seconds": 55.0, "images_per_second": 27.9, "epoch_seconds": [21, 17, 17.4]},
-                 "speedup": 2.75},
+    "side-by-side": {"measured": "2026-01-02 10:30", "fraction": 0.5, "measured_epochs": 3, "ratio": 0.85,
+                     "07_best": {"model": "regularized", "params": 500_000, "images": 27_000, "batch_size": 128,
+                                 "seconds_per_epoch": 37.0, "epochs": 12, "projected_seconds": 444.0},
+                     "seed_deeper_cnn": {"model": "seed_deeper_cnn", "params": 300_000, "images": 24_000,
+                                         "batch_size": 64, "seconds_per_epoch": 20.1, "epochs": 26,
+                                         "projected_seconds": 522.6}},
 }
 
 
 def test_parts_are_chosen_by_name_in_their_own_order():
     assert bench.parse_parts(None) == list(bench.PARTS)
-    assert bench.parse_parts("throughput, floor") == ["floor", "throughput"]
-    with pytest.raises(bench.BenchError, match="unknown part speed; choose from notebooks, floor"):
+    assert bench.parse_parts("side-by-side, floor") == ["floor", "side-by-side"]
+    with pytest.raises(bench.BenchError, match="unknown part speed; choose from notebooks, floor, side-by-side"):
         bench.parse_parts("floor,speed")
 
 
-def test_readme_table_shows_every_part():
-    table = bench.readme_table(SAMPLE)
-    assert "| 01_dense_baseline | 27 s | 47 s | 3.0x | 2026-01-02 10:05 |" in table
-    assert "| (b) floor: kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:10 |" in table
-    # Best epochs: course 54,000 / 10.8 s = 5,000; bare 60,000 / 12.0 s = 5,000 (the first epoch never counts).
-    assert "classic_cnn (225,034 parameters) trained the course's way, median (best) epoch | 4,500 (5,000)" in table
-    assert "| (c) ratio course ÷ bare, median (best) | 0.90 (1.00) |" in table
-    assert "| (d) each further epoch: head on cached features, or frozen base + head | 0.60 s or 17.2 s |" in table
-    assert "| (d) speed-up of caching at 3 epochs | 2.8x |" in table
-    assert "**Note.** A shared machine." in table
+def test_the_page_shows_every_part_and_the_budgets():
+    page = bench_docs.page(SAMPLE)
+    assert page.startswith("# Benchmarks\n")
+    assert "| 01_dense_baseline | 27 s | 47 s | 3.0x | 2026-01-02 10:05 |" in page
+    assert "| 07_regularization | 60 s | 300 s | 6.7x | 2026-01-02 10:10 (failed: smoke) |" in page
+    assert "| **all 2** | 87 s | 347 s | | |" in page
+    assert "Quick: 347 s for 2 notebooks (budget 1,200 s), the slowest 07_regularization at 300 s" in page
+    assert "Smoke: 87 s, 4.8 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times)." in page
+    assert "| 01_dense_baseline | dense_baseline | 1 x 2.0 s | 5 x 4.0 s |" in page
+    assert "| kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:20 |" in page
+    assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | 37.0 s | 12 | 7.4 min |" in page
+    assert "| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | 20.1 s | 26 | 8.7 min |" in page
+    assert "07 ÷ seed: **0.85**" in page and "Measured on 50% of the images" in page
+    assert "**Note.** A shared machine." in page
 
 
-def test_readme_table_is_written_between_the_markers_only():
-    text = f"# Course\n\nbefore\n{bench.BEGIN}\nold table\n{bench.END}\nafter\n"
-    new = bench.update_readme(text, "new table\n")
-    assert new == f"# Course\n\nbefore\n{bench.BEGIN}\nnew table\n{bench.END}\nafter\n"
-    assert bench.update_readme(new, "new table\n") == new
-    with pytest.raises(bench.BenchError, match="lacks the markers"):
-        bench.update_readme("# Course\n", "table")
+def test_the_page_of_an_empty_bench_is_the_introduction():
+    assert bench_docs.page({}) == bench_docs.INTRO.rstrip() + "\n\n## Latest figures\n"
 
 
-def test_the_course_readme_has_the_markers():
-    bench.update_readme((ROOT / "README.md").read_text(), "")
+def test_projection_skips_the_first_epoch_and_scales_to_all_images():
+    timings = {"07_best": {"epoch_seconds": [30.0, 10.0, 12.0, 11.0]},
+               "seed_deeper_cnn": {"epoch_seconds": [20.0, 5.0, 6.0, 5.5]}}
+    result = bench.project(timings, 0.5, 12)
+    assert result["07_best"]["seconds_per_epoch"] == 22.0 and result["07_best"]["projected_seconds"] == 264.0
+    assert result["seed_deeper_cnn"]["seconds_per_epoch"] == 11.0
+    assert result["seed_deeper_cnn"]["projected_seconds"] == 11.0 * bench.SEED["epochs"]
+    assert result["ratio"] == round(264.0 / (11.0 * 26), 3)
 
 
-def test_builtin_cnn_is_the_classic_architecture():
-    model = bench.classic_cnn()
-    by_formula = (3 * 3 * 1 + 1) * 32 + (3 * 3 * 32 + 1) * 64 + (5 * 5 * 64 + 1) * 128 + (128 + 1) * 10
-    assert model.count_params() == by_formula == 225_034
-    assert [type(layer).__name__ for layer in model.layers] == [
-        "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"]
+def test_the_seed_cnn_is_two_conv_blocks_with_batch_norm_and_dropout():
+    model = bench.seed_deeper_cnn()
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Conv2D", "BatchNormalization"] * 2 + ["MaxPooling2D", "Dropout"] + \
+        ["Conv2D", "BatchNormalization"] * 2 + ["MaxPooling2D", "Dropout", "Flatten", "Dense", "BatchNormalization",
+                                                 "Dropout", "Dense"]
+    convs = (9 * 1 + 1) * 32 + (9 * 32 + 1) * 32 + (9 * 32 + 1) * 64 + (9 * 64 + 1) * 64
+    norms = 4 * (32 + 32 + 64 + 64 + 128)
+    assert model.count_params() == convs + norms + (7 * 7 * 64 + 1) * 128 + (128 + 1) * 10
 
 
-def test_a_model_can_be_taken_from_a_notebooks_own_cell():
-    model = bench.build_model("01:dense_baseline")
-    recorded = json.loads((ROOT / "results" / "full" / "metrics.json").read_text())
-    assert model.count_params() == recorded["01_dense_baseline"]["dense_baseline"]["params"]
-    with pytest.raises(bench.BenchError, match="no code cell builds a model with that name"):
-        bench.build_model("01:no_such_model")
-    with pytest.raises(bench.BenchError, match="NOTEBOOK:MODEL_NAME"):
-        bench.build_model("01")
+def notebook_07() -> dict:
+    return json.loads((NOTEBOOK_DIR / f"{bench.SIDE_NOTEBOOK}.ipynb").read_text())
 
 
-def test_cpu_lock_waits_for_whoever_holds_it(tmp_path):
-    lock = tmp_path / "cpu.lock"
-    entered = threading.Event()
+def test_the_side_by_side_runs_07s_tagged_cells_as_they_are(tmp_path):
+    doc = notebook_07()
+    assert bench.best_model_drift(doc) is None
+    composed = bench.side_by_side_notebook(doc, 3, tmp_path / "t.json")
+    tagged = [c for c in doc["cells"] if {"parameters", "bench-model"} & set(c["metadata"].get("tags", []))]
+    assert [c["source"] for c in composed["cells"][:-1]] == [c["source"] for c in tagged]
+    assert "parameters" in composed["cells"][0]["metadata"]["tags"] and len(tagged) >= 4
+    assert any("def build_model(" in "".join(c["source"]) for c in tagged)
+    assert all(c["outputs"] == [] for c in composed["cells"])
+    nbformat.validate(nbformat.from_dict(composed))  # ids and all: papermill runs it as it is
+    assert bench.BEST_07 in composed["cells"][-1]["source"] and ", 3, " in composed["cells"][-1]["source"]
 
-    def measure():
-        with bench.cpu_lock(str(lock)):
-            entered.set()
 
-    with open(lock, "a") as other:
-        fcntl.flock(other, fcntl.LOCK_EX)
-        thread = threading.Thread(target=measure)
-        thread.start()
-        time.sleep(0.3)
-        assert not entered.is_set()
-        fcntl.flock(other, fcntl.LOCK_UN)
-    thread.join(timeout=10)
-    assert entered.is_set()
+def test_the_bench_refuses_when_07_no_longer_trains_what_it_measures():
+    doc = notebook_07()
+    renamed = copy.deepcopy(doc)
+    for cell in renamed["cells"]:
+        cell["source"] = "".join(cell["source"]).replace('name="regularized"', 'name="best"')
+    assert "change BEST_07 in tools/bench.py" in bench.best_model_drift(renamed)
+    untagged = copy.deepcopy(doc)
+    for cell in untagged["cells"]:
+        cell["metadata"]["tags"] = [t for t in cell["metadata"].get("tags", []) if t != "bench-model"]
+    with pytest.raises(bench.BenchError, match="no cell of 07_regularization is tagged 'bench-model'"):
+        bench.side_by_side_notebook(untagged, 3, ROOT / "build" / "unused.json")
+
+
+def test_side_by_side_times_both_models_on_alternating_epochs(tmp_path):
+    import keras
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((200, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, 200)
+    tiny = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)], name="tiny")
+    out = tmp_path / "timings.json"
+    bench.side_by_side(tiny, (x[:150], y[:150]), (x[150:], y[150:]), x, y, 32, 2, str(out))
+    timings = json.loads(out.read_text())
+    assert timings["07_best"] | {"epoch_seconds": None} == {"model": "tiny", "params": 7_850, "images": 150,
+                                                            "batch_size": 32, "epoch_seconds": None}
+    assert timings["seed_deeper_cnn"]["images"] == 160 and timings["seed_deeper_cnn"]["batch_size"] == 64
+    assert all(len(t["epoch_seconds"]) == 2 and min(t["epoch_seconds"]) > 0 for t in timings.values())
 
 
 def test_bad_arguments_stop_before_measuring(capsys):
-    assert bench.main(["--only", "speed"]) == 1
-    assert "unknown part speed" in capsys.readouterr().err
-    assert bench.main(["--only", "throughput", "--epochs", "1"]) == 1
-    assert "at least 2" in capsys.readouterr().err
-    assert bench.main(["--only", "notebooks", "--profiles", "fast"]) == 1
-    assert "choose from smoke, quick, full" in capsys.readouterr().err
+    for argv, words in ((["--only", "speed"], "unknown part speed"), (["--epochs", "1"], "at least 2"),
+                        (["--profiles", "fast"], "choose from smoke, quick, full"),
+                        (["--fraction", "0"], "above 0 and at most 1")):
+        assert bench.main(argv) == 1
+        assert words in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="No notebook matches 99"):
+        bench.main(["--notebooks", "99"])
+
+
+def test_make_bench_holds_the_cpu_lock():
+    done = subprocess.run(["make", "-n", "bench", "ONLY=floor"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "flock /tmp/course-cpu.lock .venv/bin/python tools/bench.py --only floor" in done.stdout

@@ -81,7 +81,9 @@ def execute(notebook: Path, out: Path, parameters: dict | None, progress_bar: bo
     start = time.perf_counter()
     try:
         pm.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3",
-                            cwd=str(NOTEBOOK_DIR), progress_bar=progress_bar)
+                            cwd=str(NOTEBOOK_DIR), progress_bar=progress_bar,
+                            # the kernel's own start-up warning (plain TCP on this machine) is not the user's news
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
         status = "ok"
     except pm.PapermillExecutionError as exc:
         status = f"FAILED in cell {exc.exec_count}: {exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}"
