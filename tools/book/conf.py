@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import SOURCE, VENDOR  # noqa: E402  (it puts tools/ on the path too)
+from build_book import VENDOR  # noqa: E402  (it puts tools/ on the path too)
 from conventions import jupyterlab_anchor  # noqa: E402
 from docutils.nodes import SkipNode  # noqa: E402
 
@@ -30,7 +30,7 @@ suppress_warnings = ["myst.header"]  # notebooks start sections at ## under one 
 
 html_theme = "sphinx_book_theme"
 html_title = "CNN course"
-html_static_path = [str(SOURCE / VENDOR), "static"]
+html_static_path = ["static"]  # and the sources' _vendor folder (plotly.js), added by add_vendor_files
 html_css_files = ["course.css"]
 html_context = {"default_mode": "light"}  # else the theme logs an error on a first visit
 html_copy_source = False
@@ -44,6 +44,11 @@ html_theme_options = {
 # Formulas become MathML when the site is built, which browsers draw themselves: no MathJax, no
 # fonts to fetch (Chromium refuses web fonts on pages opened from disk), nothing from the network.
 html_math_renderer = "mathml"
+
+
+def add_vendor_files(app, config) -> None:
+    """Publish the _vendor folder of the sources being built (build_book.py copies plotly.js there)."""
+    config.html_static_path.append(str(Path(app.srcdir) / VENDOR))
 
 
 def add_jupyterlab_ids(app, doctree) -> None:
@@ -83,5 +88,6 @@ def visit_displaymath(self, node) -> None:
 
 def setup(app) -> None:
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
+    app.connect("config-inited", add_vendor_files)
     app.connect("doctree-read", add_jupyterlab_ids)
     app.connect("html-page-context", add_plotly)
