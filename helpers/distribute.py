@@ -59,10 +59,10 @@ def choose_strategy(mode: str, profile: str):
 
 def describe(strategy) -> str:
     """One line: which strategy, on how many replicas, on which devices."""
-    devices = [device.split("device:")[-1] for device in getattr(strategy.extended, "worker_devices", ())]
     name = type(strategy).__name__
-    if name == "_DefaultDistributionStrategy":
+    if name == "_DefaultDistributionStrategy":  # it has no worker_devices (asking raises)
         return "one device (no tf.distribute strategy): 1 replica"
+    devices = [device.split("device:")[-1] for device in strategy.extended.worker_devices]
     return f"{name} on {strategy.num_replicas_in_sync} replicas ({', '.join(devices)})"
 
 

@@ -150,6 +150,16 @@ def test_interrupted_fit_resumes_to_the_uninterrupted_result(tmp_path):
         assert largest_difference([a[k] for k in a.files], [b[k] for k in b.files]) <= TOLERANCE
 
 
+def test_one_device_is_described_and_keeps_the_batch():
+    import tensorflow as tf
+
+    from helpers import distribute
+
+    one = tf.distribute.get_strategy()  # what DISTRIBUTE = "off" (or "auto" without GPUs) gives
+    assert distribute.describe(one) == "one device (no tf.distribute strategy): 1 replica"
+    assert distribute.global_batch(64, one) == 64
+
+
 def test_the_check_fails_without_the_strategy_scope(tmp_path):
     broken = tmp_path / "broken_copy.py"
     text = Path(__file__).read_text()
