@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     count = sum(len(results.get(nb, {})) for nb in notebooks)
-    print(f"smoke floors: all {count} models of {len(notebooks)} notebooks at or above their floors")
+    print(f"smoke floors: {count} model{'s' * (count != 1)} of {len(notebooks)} notebook{'s' * (len(notebooks) != 1)}, "
+          "each at or above its floor")
     return 0
 
 
