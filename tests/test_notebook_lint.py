@@ -9,7 +9,7 @@ from pathlib import Path
 import conventions
 import lint_notebooks as lint
 import pytest
-from run_notebooks import all_notebooks
+from common import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 

@@ -9,7 +9,7 @@ import re
 import lint_notebooks as lint
 import prose_numbers
 import pytest
-from run_notebooks import all_notebooks
+from common import all_notebooks
 
 
 def page(prose: str, output: str = "", code: str = "x = 1") -> dict:

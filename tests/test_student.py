@@ -9,8 +9,8 @@ import os
 import make_student
 import nbformat
 import pytest
+from common import all_notebooks
 from nbclient import NotebookClient
-from run_notebooks import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]

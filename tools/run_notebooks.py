@@ -22,7 +22,6 @@ from common import (
     BUILD,
     PROFILES,
     ROOT,
-    all_notebooks,  # noqa: F401  (tests that predate tools/common.py import it from here)
     execute,
     select,
     strip_run_metadata,
