@@ -144,3 +144,10 @@ def test_command_line_reports_a_missing_run_without_a_traceback(tmp_path, monkey
     monkeypatch.setattr(build_report, "BUILD", tmp_path)
     assert build_report.main(["--profile", "full"]) == 1
     assert "make run PROFILE=full" in capsys.readouterr().err
+
+
+def test_a_half_written_results_file_is_named_not_a_traceback(smoke_run, monkeypatch, capsys):
+    metrics_path("smoke").write_text('{"01_dense_baseline": {"dense_baseline": {"test_acc')
+    monkeypatch.setattr(build_report, "BUILD", smoke_run)
+    assert build_report.main(["--profile", "smoke"]) == 1
+    assert "metrics.json cannot be read" in capsys.readouterr().err

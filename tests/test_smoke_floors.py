@@ -124,3 +124,10 @@ def test_make_smoke_checks_the_floors_after_the_run():
     done = subprocess.run(["make", "-n", "smoke"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.index("run_notebooks.py --profile smoke") < done.stdout.index("tools/smoke_floors.py")
+
+
+def test_a_half_written_results_file_is_named_not_a_traceback(last_run, capsys):
+    metrics_path("smoke").write_text('{"01_dense_baseline": {"dense_baseline": {"test_acc')
+    status, text = run_check(last_run[0], capsys)
+    assert status == 1
+    assert "metrics.json cannot be read" in text and "Traceback" not in text

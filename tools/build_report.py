@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from common import BUILD, PROFILES, all_notebooks
 
-from helpers.evaluate import metrics_path, results_table
+from helpers.evaluate import ResultsFileError, metrics_path, results_table
 from helpers.paths import display_path
 
 PLOTLY_JS = "plotly.min.js"
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         index = build(args.profile, BUILD)
-    except ReportError as exc:
+    except (ReportError, ResultsFileError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"Report: {display_path(index)} (open it in a browser; it works offline)")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from common import BUILD, ROOT
 
-from helpers.evaluate import load_results, metrics_path
+from helpers.evaluate import ResultsFileError, load_results, metrics_path
 from helpers.paths import display_path
 
 FLOORS = ROOT / "tests" / "smoke_floors.json"
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(suggest(results, notebooks), indent=2))
             return 0
         problems = check(results, load_floors(args.floors), notebooks)
-    except FloorError as exc:
+    except (FloorError, ResultsFileError) as exc:
         print(f"smoke floors: {exc}", file=sys.stderr)
         return 1
     if problems:
