@@ -86,7 +86,8 @@ def test_the_samples_check_bites_when_each_row_shows_the_next_class():
     source = textwrap.dedent(inspect.getsource(plots.samples_per_class))
     assert "labels == row)" in source
     broken = types.ModuleType("broken_plots")
-    broken.__dict__.update({k: v for k, v in vars(plots).items() if not k.startswith("__")})
+    home = sys.modules[plots.samples_per_class.__module__]  # the module whose names the function uses
+    broken.__dict__.update({k: v for k, v in vars(home).items() if not k.startswith("__")})
     exec(source.replace("labels == row)", "labels == (row + 1) % n)"), broken.__dict__)
     with pytest.raises(AssertionError):
         check_samples_per_class(broken)

@@ -1,0 +1,108 @@
+"""Training curves: loss and metrics per epoch, interactive or as a static image, one run or several."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from helpers.plots.base import _finished
+
+
+def _history_dict(history) -> Mapping[str, Sequence[float]]:
+    """The metrics dict of a Keras History object, or the dict itself."""
+    return history.history if hasattr(history, "history") else history
+
+
+def _metric_pairs(hist: Mapping[str, Sequence[float]]) -> list[str]:
+    """The training metrics of a history (loss first), each possibly with a val_ partner."""
+    names = [k for k in hist if not k.startswith("val_") and k != "learning_rate"]
+    return sorted(names, key=lambda k: (k != "loss", k))
+
+
+def history_figure(history, title: str = "Training history") -> go.Figure:
+    """Interactive loss and metric curves per epoch, training against validation."""
+    hist = _history_dict(history)
+    names = _metric_pairs(hist)
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=names)
+    for col, name in enumerate(names, start=1):
+        for key, dash in ((name, "solid"), (f"val_{name}", "dash")):
+            if key in hist:
+                epochs = list(range(1, len(hist[key]) + 1))
+                fig.add_trace(
+                    go.Scatter(
+                        x=epochs,
+                        y=[float(v) for v in hist[key]],
+                        name=key,
+                        mode="lines+markers",
+                        line={"dash": dash},
+                        legendgroup=key.replace("val_", ""),
+                    ),
+                    row=1,
+                    col=col,
+                )
+        fig.update_xaxes(title_text="epoch", row=1, col=col)
+    fig.update_layout(title=title, height=350, width=350 * len(names) + 150, template="plotly_white")
+    return fig
+
+
+def history_figure_static(history, title: str = "Training history") -> plt.Figure:
+    """The same curves as history_figure, drawn with Matplotlib for places without JavaScript."""
+    hist = _history_dict(history)
+    names = _metric_pairs(hist)
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), squeeze=False)
+    for ax, name in zip(axes[0], names, strict=True):
+        for key, style in ((name, "-o"), (f"val_{name}", "--o")):
+            if key in hist:
+                ax.plot(range(1, len(hist[key]) + 1), hist[key], style, markersize=3, label=key)
+        ax.set(title=name, xlabel="epoch")
+        ax.legend()
+    fig.suptitle(title)
+    return _finished(fig)
+
+
+def _png_base64(fig: plt.Figure) -> str:
+    """A Matplotlib figure as base64 PNG text, closing the figure."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def show_history(history, title: str = "Training history") -> None:
+    """Display curves that are interactive in JupyterLab and a PNG everywhere else.
+
+    One output holds both: JupyterLab renders the Plotly JSON (no plotly.js is
+    embedded), while GitHub, nbconvert and other viewers fall back to the PNG.
+    """
+    from IPython.display import display
+
+    bundle = {
+        "application/vnd.plotly.v1+json": history_figure(history, title).to_plotly_json(),
+        "image/png": _png_base64(history_figure_static(history, title)),
+        "text/plain": f"<{title}: {', '.join(_history_dict(history))}>",
+    }
+    display(bundle, raw=True)
+
+
+def compare_histories(
+    histories: Mapping[str, object], metrics: Sequence[str] = ("accuracy", "loss"), title: str = "Training histories"
+) -> plt.Figure:
+    """Several models' curves side by side, one panel per metric: validation solid, training dotted, one colour each."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        for k, (name, history) in enumerate(histories.items()):
+            hist, color = _history_dict(history), colors[k % len(colors)]
+            for key, style, label in ((f"val_{metric}", "-", name), (metric, ":", None)):
+                if key in hist:
+                    ax.plot(range(1, len(hist[key]) + 1), hist[key], style, color=color, label=label)
+        ax.set(title=f"{metric} (solid: validation, dotted: training)", xlabel="epoch")
+        ax.title.set_fontsize(10)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle(title)
+    return _finished(fig)

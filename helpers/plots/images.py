@@ -1,0 +1,168 @@
+"""Grids of images: samples per class, predictions with their confidence, kernels, maps and top-k guesses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.plots.base import RIGHT, WRONG, _finished
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    cols: int = 10,
+    size: float = 1.3,
+) -> plt.Figure:
+    """Images in a grid, each with an optional coloured title."""
+    rows = max(1, int(np.ceil(len(images) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            image = images[i]
+            ax.imshow(image.squeeze(), cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    return _finished(fig)
+
+
+def samples_per_class(
+    images: np.ndarray, labels: np.ndarray, class_names: Sequence[str], per_class: int = 8
+) -> plt.Figure:
+    """The first few images of every class, one row per class, labelled on the left."""
+    labels = np.asarray(labels).ravel()
+    n = len(class_names)
+    fig, axes = plt.subplots(n, per_class, figsize=(per_class * 0.7 + 1.4, n * 0.75), squeeze=False)
+    for row, name in enumerate(class_names):
+        picks = np.flatnonzero(labels == row)[:per_class]
+        for col, ax in enumerate(axes[row]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if col < len(picks):
+                ax.imshow(images[picks[col]].squeeze(), cmap="gray")
+        axes[row, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    return _finished(fig)
+
+
+def prediction_grid(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    cols: int = 6,
+) -> plt.Figure:
+    """Images titled with predicted class and confidence over the true class; blue right, red wrong."""
+    y_true = np.asarray(y_true).ravel()
+    predicted = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    titles = [
+        f"{class_names[p]} {c:.0%}\n(true: {class_names[t]})"
+        for p, c, t in zip(predicted, confidence, y_true, strict=True)
+    ]
+    colors = [RIGHT if p == t else WRONG for p, t in zip(predicted, y_true, strict=True)]
+    return image_grid(images, titles, colors, cols=cols, size=1.8)
+
+
+def signed_grid(
+    panels: Sequence[np.ndarray],
+    cols: int = 8,
+    titles: Sequence[str] | None = None,
+    row_labels: Sequence[str] | None = None,
+    title: str = "",
+    shared_scale: bool = True,
+    size: float = 1.1,
+) -> plt.Figure:
+    """2-D arrays (kernels, feature maps) in a grid: red positive, blue negative, white exactly zero."""
+    panels = [np.asarray(p, dtype=float).squeeze() for p in panels]
+    rows = max(1, int(np.ceil(len(panels) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size + 1.2, rows * size * 1.1 + 0.4), squeeze=False)
+    shared = max((float(np.abs(p).max()) for p in panels), default=0.0) or 1.0
+    image = None
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        if i >= len(panels):
+            ax.axis("off")
+            continue
+        limit = shared if shared_scale else (float(np.abs(panels[i]).max()) or 1.0)
+        image = ax.imshow(panels[i], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        if titles is not None and titles[i]:
+            ax.set_title(titles[i], fontsize=8)
+    if row_labels is not None:
+        for row, label in zip(axes[:, 0], row_labels, strict=False):
+            row.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    if shared_scale and image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
+    plt.close(fig)
+    return fig
+
+
+def overlay_grid(
+    images: np.ndarray,
+    heatmaps: np.ndarray,
+    titles: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+    cols: int = 8,
+    alpha: float = 0.5,
+    size: float = 1.6,
+) -> plt.Figure:
+    """Grayscale images with a heatmap (any resolution, stretched over the image) laid on top."""
+    rows = max(1, int(np.ceil(len(images) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = np.asarray(images[i]).squeeze()
+        height, width = image.shape
+        ax.imshow(image, cmap="gray")
+        # extent stretches the coarse heatmap over the whole image; bilinear smooths its cells
+        ax.imshow(np.asarray(heatmaps[i]).squeeze(), cmap="jet", alpha=alpha, vmin=0, vmax=1,
+                  extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    return _finished(fig)
+
+
+def top_k_predictions(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    k: int = 5,
+    cols: int = 4,
+) -> plt.Figure:
+    """Images with their k most probable classes listed below; the true class's line is blue and bold."""
+    y_true = np.asarray(y_true).ravel()
+    rows = max(1, int(np.ceil(len(images) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 2.4, rows * (2.0 + 0.2 * k)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        image = images[i]
+        ax.imshow(image.squeeze(), cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
+        ranked = np.argsort(-probabilities[i])[:k]
+        ax.set_title(f"true: {class_names[y_true[i]]}", fontsize=8, color=RIGHT if y_true[i] in ranked else WRONG)
+        for rank, label in enumerate(ranked):
+            right = label == y_true[i]
+            # Offsets in points, not axes fractions: the lines keep their spacing however the image is sized.
+            ax.annotate(f"{rank + 1}. {class_names[label]} {probabilities[i, label]:.0%}", xy=(0.0, 0.0),
+                        xycoords="axes fraction", xytext=(0, -3 - 10 * rank), textcoords="offset points",
+                        va="top", fontsize=7.5, color=RIGHT if right else "black",
+                        fontweight="bold" if right else "normal")
+    # tight_layout leaves the guesses out of its sums: pad each row by their height (10 points a line).
+    fig.tight_layout(h_pad=1.0 + 10 * k / plt.rcParams["font.size"])
+    plt.close(fig)
+    return fig
