@@ -1,49 +1,139 @@
-"""nbval really compares the checked cells: a changed layer width must fail, the original must pass."""
+"""make test's stages catch a notebook 01 that no longer does what it teaches, and pass it unchanged.
+
+Each test edits a copy of notebook 01, cut before or right after its training so that it stays
+fast, and runs what make test runs on it under the smoke profile: nbval on the checked cells and,
+for a copy that trains, the smoke run's accuracy floor (tools/smoke_floors.py). The copies run
+side by side, once per test session; each test then reads what its copy did.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import smoke_floors
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_dense_baseline.ipynb"
+STEM = NOTEBOOK.stem
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # nbval colours the differing parts of a line
+SHUFFLE = ("y_train = y_train[: run.train_size]",
+           "y_train = np.random.default_rng(0).permutation(y_train[: run.train_size])")
+# name -> (where to cut: "before" or "after" training, the edit as (old, new) or None)
+COPIES = {
+    "unchanged": ("after", None),
+    "layer_width": ("before", ('Dense(256, activation="relu", name="hidden_1")',
+                               'Dense(200, activation="relu", name="hidden_1")')),
+    "scale_127": ("before", ("/ 255.0", "/ 127.5")),
+    "no_scaling": ("before", ('.astype("float32") / 255.0', '.astype("float32")')),
+    "sigmoid": ("before", ('Dense(256, activation="relu", name="hidden_1")',
+                           'Dense(256, activation="sigmoid", name="hidden_1")')),
+    "shuffled_labels": ("after", SHUFFLE),
+}
 
 
-def copy_before_training(dest: Path, old: str | None = None, new: str | None = None) -> Path:
-    """Notebook 01 up to its training cell (so the check stays fast), optionally with one edit."""
+def source(cell: dict) -> str:
+    """A cell's source as one string."""
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def make_copy(dest: Path, cut: str, edit: tuple[str, str] | None) -> Path:
+    """Notebook 01 up to its training cell ("before") or its recorded result ("after"), with one edit."""
     doc = json.loads(NOTEBOOK.read_text())
-    cut = next(i for i, c in enumerate(doc["cells"]) if c["cell_type"] == "code" and ".fit(" in "".join(c["source"]))
-    doc["cells"] = doc["cells"][:cut]
-    if old is not None:
-        edited = [c for c in doc["cells"] if old in "".join(c["source"])]
-        assert len(edited) == 1, f"expected one cell holding {old!r}"
-        edited[0]["source"] = "".join(edited[0]["source"]).replace(old, new)
-    checked = [c for c in doc["cells"] if "# NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
-    assert len(checked) >= 3 and all(c.get("outputs") for c in checked), "run `make reference NOTEBOOKS=01` first"
+    cells = doc["cells"]
+    marker = ".fit(" if cut == "before" else "evaluate.record_result("
+    end = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and marker in source(c))
+    doc["cells"] = cells[: end + (cut == "after")]
+    if edit is not None:
+        old, new = edit
+        edited = [c for c in doc["cells"] if old in source(c)]
+        assert len(edited) == 1, f"expected one cell of notebook 01 holding {old!r}; the mutation needs updating"
+        edited[0]["source"] = source(edited[0]).replace(old, new)
+    checked = [c for c in doc["cells"] if "# NBVAL_CHECK_OUTPUT" in source(c)]
+    assert len(checked) >= 5 and all(c.get("outputs") for c in checked), "run `make reference NOTEBOOKS=01` first"
     dest.write_text(json.dumps(doc))
     return dest
 
 
-def nbval(path: Path) -> subprocess.CompletedProcess:
+def nbval(path: Path, results_dir: Path) -> subprocess.CompletedProcess:
+    """nbval as make test runs it (smoke profile), with the copy's results kept in results_dir."""
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
                "--nbval-sanitize-with", str(SANITIZE), str(path)]
-    env = {**os.environ, "COURSE_PROFILE": "smoke"}
+    env = {**os.environ, "COURSE_PROFILE": "smoke", "COURSE_RESULTS_DIR": str(results_dir)}
     return subprocess.run(command, cwd=path.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.slow
-def test_nbval_fails_on_a_changed_layer_width_and_passes_without_it(tmp_path):
-    same = nbval(copy_before_training(tmp_path / "unchanged.ipynb"))
-    assert same.returncode == 0, same.stdout[-3000:]
+def floor_problems(results_dir: Path) -> list[str]:
+    """What the smoke run's floor check says about the results a copy recorded (empty: it passes)."""
+    metrics = json.loads((results_dir / "smoke" / "metrics.json").read_text())
+    return smoke_floors.check(metrics, smoke_floors.load_floors(), [STEM])
 
-    changed = nbval(copy_before_training(tmp_path / "changed.ipynb", "Dense(256,", "Dense(200,"))
-    assert changed.returncode == 1, changed.stdout[-3000:]
-    assert "1 failed" in changed.stdout
-    # The failure is the parameter table: 200 units give (784 + 1) * 200 = 157,000 weights.
-    assert "157000" in changed.stdout and "200960" in changed.stdout
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """Every copy run by nbval, two at a time (kernel start and imports are mostly single-threaded)."""
+    base = tmp_path_factory.mktemp("nbval_bites")
+    jobs = {}
+    for name, (cut, edit) in COPIES.items():
+        folder = base / name
+        folder.mkdir()
+        jobs[name] = (make_copy(folder / f"{name}.ipynb", cut, edit), folder / "results")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = {name: pool.submit(nbval, path, results) for name, (path, results) in jobs.items()}
+    return {name: (future.result(), jobs[name][1]) for name, future in done.items()}
+
+
+def failed(run: subprocess.CompletedProcess, cells: int = 1) -> str:
+    """nbval's report of a run that must have failed in exactly this many checked cells."""
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert f"{cells} failed" in run.stdout, run.stdout[-3000:]
+    return ANSI.sub("", run.stdout)
+
+
+@pytest.mark.slow
+def test_the_unchanged_copy_passes_nbval_and_its_floor(ran):
+    run, results = ran["unchanged"]
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert floor_problems(results) == []
+
+
+@pytest.mark.slow
+def test_nbval_fails_on_a_changed_layer_width(ran):
+    report = failed(ran["layer_width"][0], cells=2)
+    # The layer settings and the parameter table: 200 units give (784 + 1) * 200 = 157,000 weights.
+    assert "units  200" in report and "157000" in report and "200960" in report
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, shown", [("scale_127", "pixel range 0.0..2.0"),
+                                         ("no_scaling", "pixel range 0.0..255.0")])
+def test_nbval_fails_on_a_changed_pixel_scale(ran, name, shown):
+    report = failed(ran[name][0])
+    assert shown in report and "pixel range 0.0..1.0" in report  # the new output against the committed one
+
+
+@pytest.mark.slow
+def test_nbval_fails_on_relu_changed_to_sigmoid(ran):
+    report = failed(ran["sigmoid"][0])
+    # pytest's diff of the committed and the new output (it may skip the identical start of a line)
+    changed = [line for line in report.splitlines() if line.startswith(("- ", "+ "))]
+    assert any(line.endswith("sigmoid, bias True") for line in changed), report[-3000:]
+    assert any(line.endswith("relu, bias True") for line in changed), report[-3000:]
+
+
+@pytest.mark.slow
+def test_shuffled_labels_pass_nbval_but_fail_the_smoke_floor(ran):
+    run, results = ran["shuffled_labels"]
+    assert run.returncode == 0, run.stdout[-3000:]  # nothing nbval checks depends on training
+    problems = floor_problems(results)
+    floor = smoke_floors.load_floors()[STEM]["dense_baseline"]
+    assert len(problems) == 1, problems
+    assert f"{STEM}: model 'dense_baseline' reached a test accuracy of" in problems[0]
+    assert f"under its floor of {floor:.4f}" in problems[0]
