@@ -123,7 +123,7 @@ def test_nbval_fails_on_a_changed_pixel_scale(ran, name, shown):
 def test_nbval_fails_on_relu_changed_to_sigmoid(ran):
     report = failed(ran["sigmoid"][0])
     # pytest's diff of the committed and the new output (it may skip the identical start of a line)
-    changed = [line for line in report.splitlines() if line.startswith(("- ", "+ "))]
+    changed = [line.strip() for line in report.splitlines() if line.strip().startswith(("- ", "+ "))]
     assert any(line.endswith("sigmoid, bias True") for line in changed), report[-3000:]
     assert any(line.endswith("relu, bias True") for line in changed), report[-3000:]
 
