@@ -12,6 +12,7 @@ import types
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers import plots
@@ -252,3 +253,36 @@ def test_compare_histories_draws_validation_and_training_per_model():
     labels = [t.get_text() for t in accuracy.get_legend().get_texts()]
     assert labels == ["base", "other"]
     assert accuracy.lines[0].get_color() == accuracy.lines[1].get_color() != accuracy.lines[2].get_color()
+
+
+def overlapping_labels(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of texts (point labels and x tick labels) whose drawn boxes overlap."""
+    ax = fig.axes[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()  # the helper closed the figure: draw it on a fresh canvas
+    fig.draw(renderer)
+    texts = [t for t in ax.texts if t.get_text()] + [t for t in ax.get_xticklabels() if t.get_text()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
+# Notebook 04's full-run figures: thirteen networks, most within two points of accuracy and a factor 2 in size.
+CROWDED = (
+    [108_330, 94_650, 82_250, 71_130, 31_530, 20_490, 29_066, 98_442, 426_122, 98_442, 155_786, 208_010, 32_906,
+     426_122],
+    [0.8781, 0.8896, 0.8835, 0.884, 0.865, 0.8652, 0.869, 0.8718, 0.8879, 0.8804, 0.8777, 0.8753, 0.751, 0.921],
+    ["plain_1", "plain_2", "plain_3", "plain_4", "pooled_1", "pooled_2", "pooled_3", "pooled_4", "wide_head",
+     "pooling", "strides", "fewer_filters", "global_average", "wide_head_long"],
+)
+
+
+def test_labelled_scatter_labels_and_ticks_do_not_overlap_in_a_crowded_plot():
+    fig = plots.labelled_scatter(*CROWDED, "parameters", "accuracy", "t", logx=True)
+    assert overlapping_labels(fig) == []
+
+
+def test_the_overlap_check_bites_on_labels_placed_on_their_points():
+    fig = plots.labelled_scatter(*CROWDED, "parameters", "accuracy", "t", logx=True)
+    ax = fig.axes[0]
+    for text in ax.texts:
+        text.set_position((0, 0))  # every label back on its own point, as a plain annotate would put it
+    assert overlapping_labels(fig)
