@@ -10,6 +10,15 @@ import numpy as np
 from helpers.plots.base import RIGHT, WRONG, _finished
 
 
+def _blank_grid(n: int, cols: int, size: float) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A grid with room for n panels, cols per row, every axis hidden; the panels in reading order."""
+    rows = max(1, int(np.ceil(n / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, list(axes.flat)
+
+
 def image_grid(
     images: np.ndarray,
     titles: Sequence[str] | None = None,
@@ -18,10 +27,8 @@ def image_grid(
     size: float = 1.3,
 ) -> plt.Figure:
     """Images in a grid, each with an optional coloured title."""
-    rows = max(1, int(np.ceil(len(images) / cols)))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
+    fig, axes = _blank_grid(len(images), cols, size)
+    for i, ax in enumerate(axes):
         if i < len(images):
             image = images[i]
             ax.imshow(image.squeeze(), cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
@@ -118,10 +125,8 @@ def overlay_grid(
     size: float = 1.6,
 ) -> plt.Figure:
     """Grayscale images with a heatmap (any resolution, stretched over the image) laid on top."""
-    rows = max(1, int(np.ceil(len(images) / cols)))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.25), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
+    fig, axes = _blank_grid(len(images), cols, size)
+    for i, ax in enumerate(axes):
         if i >= len(images):
             continue
         image = np.asarray(images[i]).squeeze()
