@@ -133,6 +133,15 @@ def test_bar_draws_each_value_in_order_with_its_label():
     assert [t.get_text() for t in ax.texts] == ["88.5%", "91.2%"] and ax.get_title() == "accuracy"
 
 
+def test_bar_can_start_its_axis_above_zero_and_refuses_to_hide_a_bar():
+    ax = plots.bar({"dense": 0.885, "cnn": 0.912}, "accuracy", start=0.85).axes[0]
+    left, right = ax.get_xlim()
+    assert left == 0.85 and right > 0.912  # both bars show, with room for their labels
+    assert plots.bar({"a": 0.5}, "t").axes[0].get_xlim()[0] == 0  # the default still starts at 0
+    with pytest.raises(ValueError, match="start=0.9 would hide a bar: the smallest value is 0.885"):
+        plots.bar({"dense": 0.885, "cnn": 0.912}, "accuracy", start=0.9)
+
+
 def test_history_figures_draw_each_curve_with_its_values():
     fig = plots.history_figure(HISTORY)
     assert isinstance(fig, go.Figure)

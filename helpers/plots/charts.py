@@ -35,12 +35,21 @@ def confusion_matrix(
     return _finished(fig)
 
 
-def bar(values: Mapping[str, float], title: str, xlabel: str = "", fmt: str = "{:.1%}") -> plt.Figure:
-    """A horizontal bar chart of named values, each bar labelled with its value."""
+def bar(
+    values: Mapping[str, float], title: str, xlabel: str = "", fmt: str = "{:.1%}", start: float = 0.0
+) -> plt.Figure:
+    """A horizontal bar chart of named values, each bar labelled with its value.
+
+    start > 0 begins the value axis there, so that small differences show; say so in the label.
+    """
     names, numbers = list(values), [float(v) for v in values.values()]
+    if start and start >= min(numbers):
+        raise ValueError(f"start={start} would hide a bar: the smallest value is {min(numbers)}.")
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1))
     bars = ax.barh(names, numbers, color="tab:blue")
     ax.bar_label(bars, labels=[fmt.format(v) for v in numbers], padding=2, fontsize=8)
+    if start:
+        ax.set_xlim(start, max(numbers) + 0.15 * (max(numbers) - start))  # room for the value labels
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel)
     return _finished(fig)
