@@ -264,6 +264,13 @@ def test_compare_histories_draws_validation_and_training_per_model():
     assert accuracy.lines[0].get_color() == accuracy.lines[1].get_color() != accuracy.lines[2].get_color()
 
 
+def test_compare_histories_marks_only_whole_epochs():
+    fig = plots.compare_histories({"two epochs": {"accuracy": [0.5, 0.6], "val_accuracy": [0.4, 0.55]}})
+    FigureCanvasAgg(fig).draw()  # the helper closed the figure: draw it so that the ticks are placed
+    ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= 2]
+    assert ticks == [1.0, 2.0]  # no 1.2, 1.4, ... between them
+
+
 def overlapping_labels(fig: Figure) -> list[tuple[str, str]]:
     """Pairs of texts (point labels and x tick labels) whose drawn boxes overlap."""
     ax = fig.axes[0]

@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -102,6 +103,7 @@ def compare_histories(
                 if key in hist:
                     ax.plot(range(1, len(hist[key]) + 1), hist[key], style, color=color, label=label)
         ax.set(title=f"{metric} (solid: validation, dotted: training)", xlabel="epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers, even after 2 of them
         ax.title.set_fontsize(10)
     axes[0][0].legend(fontsize=8)
     fig.suptitle(title)
