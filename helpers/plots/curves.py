@@ -7,8 +7,8 @@ import io
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 import plotly.graph_objects as go
+from matplotlib.ticker import MaxNLocator
 from plotly.subplots import make_subplots
 
 from helpers.plots.base import _finished
