@@ -82,6 +82,10 @@ BAD_KNOBS = {
                             "REUSE_CHECKPOINT = 'yes' is not allowed: choose one of False, True"),
     "06 IMAGE_SIZE": ("06_deeper_high_resolution", {"IMAGE_SIZE": 8},
                       "IMAGE_SIZE = 8 is out of range: IMAGE_SIZE must be an integer from 16 to 112"),
+    "06 PATIENCE": ("06_deeper_high_resolution", {"PATIENCE": 0},
+                    "PATIENCE = 0 is out of range: PATIENCE must be an integer from 1 to 100"),
+    "05 TRAIN_SIZE": ("05_pooling_and_checkpoints", {"TRAIN_SIZE": 70_000},
+                      "TRAIN_SIZE = 70,000 is out of range: TRAIN_SIZE must be an integer from 1 to 60,000"),
     "07 EXPERIMENT_SIZE": ("07_regularization", {"EXPERIMENT_SIZE": 70_000},
                            "EXPERIMENT_SIZE = 70,000 is out of range: EXPERIMENT_SIZE must be an integer from 100"),
 }
