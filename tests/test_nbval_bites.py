@@ -1,6 +1,6 @@
-"""make test's stages catch a notebook 01 that no longer does what it teaches, and pass it unchanged.
+"""make test's stages catch a notebook that no longer does what it teaches, and pass it unchanged.
 
-Each test edits a copy of notebook 01, cut before or right after its training so that it stays
+Each test edits a copy of notebook 01 (or 07), cut before or right after its training so that it stays
 fast, and runs what make test runs on it under the smoke profile: nbval on the checked cells and,
 for a copy that trains, the smoke run's accuracy floor (tools/smoke_floors.py). The copies run
 side by side, once per test session; each test then reads what its copy did.
@@ -20,22 +20,26 @@ import pytest
 import smoke_floors
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "notebooks" / "01_dense_baseline.ipynb"
-STEM = NOTEBOOK.stem
+NOTEBOOKS = ROOT / "notebooks"
+STEM = "01_dense_baseline"
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # nbval colours the differing parts of a line
 SHUFFLE = ("y_train = y_train[: run.train_size]",
            "y_train = np.random.default_rng(0).permutation(y_train[: run.train_size])")
-# name -> (where to cut: "before" or "after" training, the edit as (old, new) or None)
+SCALE_07 = ('x_train = x_train.astype("float32")[..., np.newaxis] / 255.0',
+            'x_train = x_train.astype("float32")[..., np.newaxis] / 127.5')
+# name -> (notebook, where to cut: "before" or "after" training, the edit as (old, new) or None)
 COPIES = {
-    "unchanged": ("after", None),
-    "layer_width": ("before", ('Dense(256, activation="relu", name="hidden_1")',
-                               'Dense(200, activation="relu", name="hidden_1")')),
-    "scale_127": ("before", ("/ 255.0", "/ 127.5")),
-    "no_scaling": ("before", ('.astype("float32") / 255.0', '.astype("float32")')),
-    "sigmoid": ("before", ('Dense(256, activation="relu", name="hidden_1")',
-                           'Dense(256, activation="sigmoid", name="hidden_1")')),
-    "shuffled_labels": ("after", SHUFFLE),
+    "unchanged": (STEM, "after", None),
+    "layer_width": (STEM, "before", ('Dense(256, activation="relu", name="hidden_1")',
+                                     'Dense(200, activation="relu", name="hidden_1")')),
+    "scale_127": (STEM, "before", ("/ 255.0", "/ 127.5")),
+    "no_scaling": (STEM, "before", ('.astype("float32") / 255.0', '.astype("float32")')),
+    "sigmoid": (STEM, "before", ('Dense(256, activation="relu", name="hidden_1")',
+                                 'Dense(256, activation="sigmoid", name="hidden_1")')),
+    "shuffled_labels": (STEM, "after", SHUFFLE),
+    "07_unchanged": ("07_regularization", "before", None),
+    "07_scale_127": ("07_regularization", "before", SCALE_07),
 }
 
 
@@ -44,9 +48,9 @@ def source(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def make_copy(dest: Path, cut: str, edit: tuple[str, str] | None) -> Path:
-    """Notebook 01 up to its training cell ("before") or its recorded result ("after"), with one edit."""
-    doc = json.loads(NOTEBOOK.read_text())
+def make_copy(dest: Path, notebook: str, cut: str, edit: tuple[str, str] | None) -> Path:
+    """A notebook up to its first training cell ("before") or its first recorded result ("after"), with one edit."""
+    doc = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text())
     cells = doc["cells"]
     marker = ".fit(" if cut == "before" else "evaluate.record_result("
     end = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and marker in source(c))
@@ -54,10 +58,10 @@ def make_copy(dest: Path, cut: str, edit: tuple[str, str] | None) -> Path:
     if edit is not None:
         old, new = edit
         edited = [c for c in doc["cells"] if old in source(c)]
-        assert len(edited) == 1, f"expected one cell of notebook 01 holding {old!r}; the mutation needs updating"
+        assert len(edited) == 1, f"expected one cell of {notebook} holding {old!r}; the mutation needs updating"
         edited[0]["source"] = source(edited[0]).replace(old, new)
     checked = [c for c in doc["cells"] if "# NBVAL_CHECK_OUTPUT" in source(c)]
-    assert len(checked) >= 5 and all(c.get("outputs") for c in checked), "run `make reference NOTEBOOKS=01` first"
+    assert len(checked) >= 2 and all(c.get("outputs") for c in checked), f"run `make reference` for {notebook} first"
     dest.write_text(json.dumps(doc))
     return dest
 
@@ -81,10 +85,10 @@ def ran(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]
     """Every copy run by nbval, two at a time (kernel start and imports are mostly single-threaded)."""
     base = tmp_path_factory.mktemp("nbval_bites")
     jobs = {}
-    for name, (cut, edit) in COPIES.items():
+    for name, (notebook, cut, edit) in COPIES.items():
         folder = base / name
         folder.mkdir()
-        jobs[name] = (make_copy(folder / f"{name}.ipynb", cut, edit), folder / "results")
+        jobs[name] = (make_copy(folder / f"{name}.ipynb", notebook, cut, edit), folder / "results")
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = {name: pool.submit(nbval, path, results) for name, (path, results) in jobs.items()}
     return {name: (future.result(), jobs[name][1]) for name, future in done.items()}
@@ -117,6 +121,13 @@ def test_nbval_fails_on_a_changed_layer_width(ran):
 def test_nbval_fails_on_a_changed_pixel_scale(ran, name, shown):
     report = failed(ran[name][0])
     assert shown in report and "pixel range 0.0..1.0" in report  # the new output against the committed one
+
+
+@pytest.mark.slow
+def test_notebook_07_fails_nbval_on_a_changed_pixel_scale_and_passes_unchanged(ran):
+    assert ran["07_unchanged"][0].returncode == 0, ran["07_unchanged"][0].stdout[-3000:]
+    report = failed(ran["07_scale_127"][0])
+    assert "pixel range 0.0..2.0" in report and "pixel range 0.0..1.0" in report
 
 
 @pytest.mark.slow

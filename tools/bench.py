@@ -42,7 +42,7 @@ PARTS = ("notebooks", "floor", "side-by-side")
 # Notebook 07's best model. Its cells tagged `bench-model` (setup, data, the model builder) run as they
 # are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
 SIDE_NOTEBOOK, SIDE_TAG = "07_regularization", "bench-model"
-BEST_07 = 'build_model(**everything, name="regularized")'
+BEST_07 = 'build_model(**everything, bn_momentum=momentum_for(len(x_best)), name="regularized")'
 BEST_07_RESULT = "regularized_best"  # its row in results/full/metrics.json, which gives its epochs
 # The seed course's deeper CNN as issue 14 measured it: 48,000 training images (validation_split 0.2),
 # batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy).
@@ -173,8 +173,8 @@ def best_model_drift(doc: dict) -> str | None:
     code = ["".join(c["source"]) for c in doc["cells"] if c["cell_type"] == "code"]
     if not any(SIDE_TAG in c["metadata"].get("tags", []) for c in doc["cells"]):
         return f"no cell of {SIDE_NOTEBOOK} is tagged {SIDE_TAG!r} (its setup, data and model-builder cells)"
-    if not any(BEST_07 in src and "x_fit" in src for src in code):
-        return (f"no code cell of {SIDE_NOTEBOOK} builds its best model as `{BEST_07}` and trains it on x_fit; "
+    if not any(BEST_07 in src and "x_best" in src for src in code):
+        return (f"no code cell of {SIDE_NOTEBOOK} builds its best model as `{BEST_07}` and trains it on x_best; "
                 "change BEST_07 in tools/bench.py to the notebook's expression")
     return None
 
@@ -184,7 +184,7 @@ MEASURE = """import sys
 sys.path.insert(0, {tools!r})
 import bench
 
-bench.side_by_side({best}, (x_fit, y_fit), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r})
+bench.side_by_side({best}, (x_best, y_best), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r})
 """
 
 
