@@ -143,3 +143,10 @@ def test_make_bench_holds_the_cpu_lock():
     done = subprocess.run(["make", "-n", "bench", "ONLY=floor"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "flock /tmp/course-cpu.lock .venv/bin/python tools/bench.py --only floor" in done.stdout
+
+
+def test_a_run_of_every_part_drops_the_last_runs_note_and_a_partial_run_keeps_it():
+    old = {"note": "A shared machine.", "floor": {"x": 1}, "notebooks": {"y": 2}, "machine": {"cpu": "old"}}
+    assert bench.carried_over(old, list(bench.PARTS), None) == {"floor": {"x": 1}, "notebooks": {"y": 2}}
+    assert bench.carried_over(old, ["floor"], None)["note"] == "A shared machine."
+    assert bench.carried_over(old, list(bench.PARTS), "Quiet.")["note"] == "Quiet."

@@ -298,6 +298,19 @@ def parse_parts(only: str | None) -> list[str]:
     return [p for p in PARTS if p in wanted]
 
 
+def carried_over(old: dict, parts: list[str], note: str | None) -> dict:
+    """What a new run keeps of the last bench.json: every part, and its note only if some parts are not re-measured.
+
+    A note describes the conditions of a run; after a run of every part the old one describes nothing on the page.
+    """
+    kept = {k: v for k, v in old.items() if k in PARTS}
+    if note is not None:
+        return kept | {"note": note}
+    if set(parts) != set(PARTS) and "note" in old:
+        return kept | {"note": old["note"]}
+    return kept
+
+
 def check_arguments(args: argparse.Namespace) -> list[str]:
     """Stop on a bad argument before anything is measured; return the parts to measure."""
     parts = parse_parts(args.only)
@@ -348,9 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             parts = check_arguments(args)
             old = json.loads(path.read_text()) if path.is_file() else {}
-            bench = {k: v for k, v in old.items() if k in PARTS or k == "note"} | {"machine": machine()}
-            if args.note is not None:
-                bench["note"] = args.note
+            bench = carried_over(old, parts, args.note) | {"machine": machine()}
             path.parent.mkdir(parents=True, exist_ok=True)
             bench = measure(parts, args, bench, path)
             print(f"wrote {display_path(path)}")
