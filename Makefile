@@ -8,7 +8,7 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data fashion-mnist run smoke report test test-smoke unit nbval lint lab reference student student-check bench fresh-check book clean
+.PHONY: help setup lock data fashion-mnist run smoke report test unit nbval lint lab reference student student-check bench fresh-check book clean
 
 help:
 	@echo "make setup       create .venv with the pinned packages and the helpers package"
@@ -17,7 +17,7 @@ help:
 	@echo "                 then build the run report build/<profile>/index.html"
 	@echo "make report      rebuild the run report of the last run (PROFILE=... picks a profile)"
 	@echo "make smoke       the smoke run of every notebook (what CI runs), with its report"
-	@echo "make test        unit tests and notebook lint, nbval on the committed notebooks, and the smoke run"
+	@echo "make test        unit tests and notebook lint, and nbval of the committed notebooks with the smoke floors"
 	@echo "make lint        the notebook lint and ruff alone"
 	@echo "make student     student versions without solutions in build/student/"
 	@echo "make student-check  run every student notebook until its first exercise (slow)"
@@ -74,22 +74,22 @@ report: setup
 unit: fashion-mnist
 	$(BIN)/python -m pytest tests -q
 
+# Runs every committed notebook under the smoke profile and checks the marked cells' outputs. Its
+# models record their accuracies in build/test/, where the smoke floors are then checked: make test
+# needs no second (papermill) smoke run of the same notebooks.
 nbval: fashion-mnist
-	COURSE_PROFILE=smoke $(BIN)/python -m pytest $(NBVAL) notebooks -q
+	rm -rf build/test/results build/test/models
+	COURSE_PROFILE=smoke COURSE_MODELS_DIR="$(CURDIR)/build/test/models" \
+	  COURSE_RESULTS_DIR="$(CURDIR)/build/test/results" $(BIN)/python -m pytest $(NBVAL) notebooks -q; status=$$?; \
+	COURSE_RESULTS_DIR="$(CURDIR)/build/test/results" $(BIN)/python tools/smoke_floors.py --all || status=1; \
+	exit $$status
 
-# Stages 2 and 3 side by side: much of a notebook's run is single-threaded (kernel start,
-# imports, graph tracing), so on 2 cores the pair ends sooner than one after the other. The
-# smoke run keeps its checkpoints and results in build/test/, so neither run reads a file the
-# other is writing; --output-sync prints each one's log in one piece when it ends.
-test: unit
-	@echo "nbval and the smoke run now run side by side; each one's log appears when it ends."
-	$(MAKE) --no-print-directory -j2 --output-sync=target nbval test-smoke
-
-# Its results start empty, so the floors see only what this run recorded.
-test-smoke: setup
-	rm -rf build/test/results
-	COURSE_MODELS_DIR="$(CURDIR)/build/test/models" COURSE_RESULTS_DIR="$(CURDIR)/build/test/results" \
-	  $(MAKE) --no-print-directory smoke
+# The unit tests and nbval side by side: much of both is single-threaded (kernel starts, imports,
+# graph tracing), so on 2 cores the pair ends sooner than one after the other. --output-sync
+# prints each one's log in one piece when it ends.
+test: fashion-mnist
+	@echo "The unit tests and nbval now run side by side; each one's log appears when it ends."
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit nbval
 
 lint: setup
 	$(BIN)/python tools/lint_notebooks.py

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from helpers.checks import check_choice, check_int, knob
 from helpers.data import DATASET_SIZES, choose_data
+from helpers.paths import PROJECT_ROOT
 
-__all__ = ["PROFILES", "Run", "check_choice", "check_int", "knob", "quiet_tensorflow", "settle", "setup"]
+__all__ = ["PROFILES", "Run", "check_choice", "check_int", "expected_time", "knob", "measured_times",
+           "quiet_tensorflow", "settle", "setup"]
 
 PROFILES = {
     "smoke": "CI: every code path on a small subset, 1 epoch",
     "quick": "workshops: all the data, a few epochs",
     "full": "the course's reference results",
 }
+# Where the course records how long each notebook takes: `make bench` measures smoke and quick,
+# `make reference` (the run whose outputs the notebooks show) measures full.
+TIMES_FILES = {"smoke": Path("results/bench.json"), "quick": Path("results/bench.json"),
+               "full": Path("results/full/times.json")}
 # The smoke profile's subset; quick and full use every image.
 SMOKE_TRAIN_SIZE = 2_000
 SMOKE_TEST_SIZE = 1_000
@@ -54,6 +62,45 @@ def quiet_tensorflow() -> None:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, tuple[float, str]]:
+    """The notebook's last measured wall seconds under each profile, with the machine that measured them.
+
+    Profiles never measured (or whose file is missing or unreadable) are left out: the time is
+    a guide for planning, and a notebook must run without it.
+    """
+    times = {}
+    for profile, name in TIMES_FILES.items():
+        try:
+            record = json.loads((root / name).read_text())
+            runs = record["notebooks"][profile] if name.name == "bench.json" else record["notebooks"]
+            entry, cpu = runs[notebook], record["machine"]
+            if entry.get("status", "ok") == "ok":
+                times[profile] = (float(entry["seconds"]), f"a {cpu['cores']}-core {cpu['cpu']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return times
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def expected_time(notebook: str, profile: str, root: Path = PROJECT_ROOT) -> str:
+    """One line for a learner: how long this notebook takes under its profile and the others, and how to switch."""
+    times = measured_times(notebook, root)
+    switch = "to switch: PROFILE in the parameters cell, or COURSE_PROFILE=smoke|quick|full"
+    if profile not in times:
+        return f"expected time under {profile}: not measured yet | {switch}"
+    seconds, machine = times[profile]
+    others = ", ".join(f"{p} {_minutes(s)}" + (f" on {m}" if m != machine else "")
+                       for p, (s, m) in times.items() if p != profile)
+    return (f"expected time under {profile}: about {_minutes(seconds)} on {machine}"
+            + (f" ({others})" if others else "") + f" | {switch}")
 
 
 def resolve_profile(profile: str) -> tuple[str, str]:
@@ -141,4 +188,5 @@ def setup(
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}, Python {platform.python_version()} | "
         f"data: {source}"
     )
+    print(expected_time(notebook, run.profile))
     return run

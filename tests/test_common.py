@@ -80,3 +80,15 @@ def test_the_import_check_sees_a_tool_imported_through_another(tmp_path):
     (tmp_path / "build_report.py").write_text("from run_notebooks import ROOT\n" + (TOOLS / "build_report.py")
                                               .read_text())
     assert tools_importing_scripts(tmp_path) == {"build_report": {"run_notebooks"}}
+
+
+def test_the_reference_run_records_each_notebooks_time_and_keeps_the_others(tmp_path):
+    import run_notebooks
+
+    times = tmp_path / "times.json"
+    times.write_text('{"notebooks": {"01_a": {"seconds": 5')  # half-written by an interrupted run
+    run_notebooks.record_full_time("02_b", 200.04, times)
+    run_notebooks.record_full_time("01_a", 120.0, times)
+    record = json.loads(times.read_text())
+    assert {k: v["seconds"] for k, v in record["notebooks"].items()} == {"01_a": 120.0, "02_b": 200.0}
+    assert record["machine"]["cores"] >= 1 and not list(tmp_path.glob("*.tmp"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import profiles
@@ -74,10 +76,11 @@ def test_check_choice_lists_the_choices():
         profiles.check_choice("PADDING", "full", ("valid", "same"))
 
 
-def test_setup_seeds_and_prints_one_line(capsys):
+def test_setup_seeds_and_prints_its_line_and_the_expected_time(capsys):
     run = profiles.setup("01_test", "smoke", EPOCHS, seed=7)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 1
+    assert len(lines) == 2
+    assert lines[1].startswith("expected time under smoke: not measured yet | to switch: PROFILE")
     line = lines[0]
     for part in ("01_test", "profile smoke", "1 epoch,", "2,000 training images", "seed 7", "TensorFlow 2.", "data: "):
         assert part in line, line
@@ -88,3 +91,36 @@ def test_setup_seeds_and_prints_one_line(capsys):
     profiles.setup("01_test", "smoke", EPOCHS, seed=7)
     capsys.readouterr()
     assert np.random.rand() == first  # the seed really was set
+
+
+def write_times(root, bench=None, full=None):
+    machine = {"cpu": "Test CPU", "cores": 2}
+    if bench is not None:
+        (root / "results").mkdir(parents=True, exist_ok=True)
+        (root / "results" / "bench.json").write_text(json.dumps({"machine": machine, "notebooks": bench}))
+    if full is not None:
+        (root / "results" / "full").mkdir(parents=True, exist_ok=True)
+        (root / "results" / "full" / "times.json").write_text(json.dumps({"machine": machine, "notebooks": full}))
+
+
+def test_the_expected_time_comes_from_the_bench_and_the_reference_run(tmp_path):
+    write_times(tmp_path, bench={"smoke": {"07_x": {"seconds": 78.0, "status": "ok"}},
+                                 "quick": {"07_x": {"seconds": 243.0, "status": "ok"}}},
+                full={"07_x": {"seconds": 1930.5}})
+    line = profiles.expected_time("07_x", "full", tmp_path)
+    assert line.startswith("expected time under full: about 32 min on a 2-core Test CPU (smoke 78 s, quick 4 min) |")
+    assert "COURSE_PROFILE=smoke|quick|full" in line
+    assert "about 78 s" in profiles.expected_time("07_x", "smoke", tmp_path)
+    assert profiles.measured_times("07_y", tmp_path) == {}
+    assert "about 1 h 05 min" in profiles.expected_time(
+        "07_x", "full", (write_times(tmp_path, full={"07_x": {"seconds": 3900}}), tmp_path)[1])
+
+
+def test_a_failed_missing_or_corrupt_time_record_is_left_out(tmp_path):
+    write_times(tmp_path, bench={"smoke": {"07_x": {"seconds": 78.0, "status": "FAILED in cell 3"}},
+                                 "quick": {"07_x": {"seconds": "soon"}}})
+    assert profiles.measured_times("07_x", tmp_path) == {}
+    assert profiles.expected_time("07_x", "quick", tmp_path).startswith("expected time under quick: not measured yet")
+    (tmp_path / "results" / "bench.json").write_text('{"machine": ')  # half-written
+    write_times(tmp_path, full={"07_x": {"seconds": 120}})
+    assert profiles.measured_times("07_x", tmp_path) == {"full": (120.0, "a 2-core Test CPU")}

@@ -8,6 +8,8 @@ derives the tools' paths from them.
 from __future__ import annotations
 
 import copy
+import os
+import platform
 import sys
 import time
 from collections.abc import Callable
@@ -23,8 +25,26 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 BUILD = ROOT / "build"
 PROFILES = tuple(PROFILE_NOTES)
 
-__all__ = ["BUILD", "NOTEBOOK_DIR", "PROFILES", "ROOT", "all_notebooks", "cut_after", "execute", "quiet_tensorflow",
-           "select", "strip_run_metadata"]
+__all__ = ["BUILD", "NOTEBOOK_DIR", "PROFILES", "ROOT", "all_notebooks", "cut_after", "execute", "machine",
+           "quiet_tensorflow", "select", "strip_run_metadata"]
+
+
+def machine() -> dict:
+    """What the numbers depend on: CPU, cores, Python and library versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(*names: str) -> str:
+        for name in names:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                continue
+        return "not installed"
+
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "tensorflow": installed("tensorflow-cpu", "tensorflow"), "keras": installed("keras")}
 
 
 def all_notebooks() -> list[Path]:

@@ -1,6 +1,7 @@
 """Accuracy floors of the smoke run: every model that a smoke run records must reach its committed floor.
 
-    python tools/smoke_floors.py              # check the last smoke run (make smoke and make test run this)
+    python tools/smoke_floors.py              # check the last smoke run (make smoke runs this)
+    python tools/smoke_floors.py --all        # check every notebook's results (make test, after nbval ran them all)
     python tools/smoke_floors.py --suggest    # print floors for the models the last smoke run recorded
 
 tests/smoke_floors.json holds, for each notebook and model, its floor and the smoke accuracy it
@@ -18,7 +19,7 @@ import math
 import sys
 from pathlib import Path
 
-from common import BUILD, ROOT
+from common import BUILD, ROOT, all_notebooks
 
 from helpers.evaluate import ResultsFileError, load_results, metrics_path
 from helpers.paths import display_path
@@ -105,11 +106,13 @@ def suggest(results: dict, notebooks: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suggest", action="store_true", help="print floors for the last smoke run's models")
+    parser.add_argument("--all", action="store_true",
+                        help="check every notebook of the course, not the last smoke run's (after nbval)")
     parser.add_argument("--floors", type=Path, default=FLOORS, help=argparse.SUPPRESS)
     parser.add_argument("--summary", type=Path, default=SUMMARY, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        notebooks = notebooks_run(args.summary)
+        notebooks = [nb.stem for nb in all_notebooks()] if args.all else notebooks_run(args.summary)
         results = load_results("smoke")
         if args.suggest:
             print(json.dumps(suggest(results, notebooks), indent=2))
