@@ -105,8 +105,13 @@ def test_the_bench_refuses_when_07_no_longer_trains_what_it_measures():
     doc = notebook_07()
     renamed = copy.deepcopy(doc)
     for cell in renamed["cells"]:
-        cell["source"] = "".join(cell["source"]).replace('name="regularized"', 'name="best"')
-    assert "change BEST_07 in tools/bench.py" in bench.best_model_drift(renamed)
+        cell["source"] = "".join(cell["source"]).replace("build_best_model(", "make_best(")
+    assert "defines build_best_model(); change BEST_07 in tools/bench.py" in bench.best_model_drift(renamed)
+    trained_otherwise = copy.deepcopy(doc)
+    for cell in trained_otherwise["cells"]:
+        cell["source"] = "".join(cell["source"]).replace("final = build_best_model(len(x_best))",
+                                                         "final = build_model(**everything)")
+    assert "trains its best model built as `build_best_model(len(x_best))`" in bench.best_model_drift(trained_otherwise)
     untagged = copy.deepcopy(doc)
     for cell in untagged["cells"]:
         cell["metadata"]["tags"] = [t for t in cell["metadata"].get("tags", []) if t != "bench-model"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -30,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 import bench_docs
-from common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, select
+from common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
 
 from helpers.evaluate import load_results
 from helpers.paths import display_path
@@ -42,7 +41,7 @@ PARTS = ("notebooks", "floor", "side-by-side")
 # Notebook 07's best model. Its cells tagged `bench-model` (setup, data, the model builder) run as they
 # are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
 SIDE_NOTEBOOK, SIDE_TAG = "07_regularization", "bench-model"
-BEST_07 = 'build_model(**everything, bn_momentum=momentum_for(len(x_best)), name="regularized")'
+BEST_07 = "build_best_model(len(x_best))"
 BEST_07_RESULT = "regularized_best"  # its row in results/full/metrics.json, which gives its epochs
 # The seed course's deeper CNN as issue 14 measured it: 48,000 training images (validation_split 0.2),
 # batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy).
@@ -56,24 +55,6 @@ class BenchError(Exception):
 def now() -> str:
     """The current local time, to the minute."""
     return datetime.now().strftime("%Y-%m-%d %H:%M")
-
-
-def machine() -> dict:
-    """What the numbers depend on: CPU, cores, Python and library versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(*names: str) -> str:
-        for name in names:
-            try:
-                return version(name)
-            except PackageNotFoundError:
-                continue
-        return "not installed"
-
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "tensorflow": installed("tensorflow-cpu", "tensorflow"), "keras": installed("keras")}
 
 
 def load_average() -> list[float]:
@@ -171,10 +152,15 @@ def seed_deeper_cnn():
 def best_model_drift(doc: dict) -> str | None:
     """Why the bench would not measure what notebook 07 trains as its best model (None: it would)."""
     code = ["".join(c["source"]) for c in doc["cells"] if c["cell_type"] == "code"]
-    if not any(SIDE_TAG in c["metadata"].get("tags", []) for c in doc["cells"]):
+    tagged = ["".join(c["source"]) for c in doc["cells"] if SIDE_TAG in c["metadata"].get("tags", [])]
+    if not tagged:
         return f"no cell of {SIDE_NOTEBOOK} is tagged {SIDE_TAG!r} (its setup, data and model-builder cells)"
-    if not any(BEST_07 in src and "x_best" in src for src in code):
-        return (f"no code cell of {SIDE_NOTEBOOK} builds its best model as `{BEST_07}` and trains it on x_best; "
+    builder = BEST_07.split("(")[0]
+    if not any(f"def {builder}(" in src for src in tagged):
+        return (f"no cell of {SIDE_NOTEBOOK} tagged {SIDE_TAG!r} defines {builder}(); "
+                "change BEST_07 in tools/bench.py to the function that builds its best model")
+    if not any(BEST_07 in src and "train(" in src for src in code):
+        return (f"no code cell of {SIDE_NOTEBOOK} trains its best model built as `{BEST_07}`; "
                 "change BEST_07 in tools/bench.py to the notebook's expression")
     return None
 
