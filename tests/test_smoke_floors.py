@@ -131,3 +131,25 @@ def test_a_half_written_results_file_is_named_not_a_traceback(last_run, capsys):
     status, text = run_check(last_run[0], capsys)
     assert status == 1
     assert "metrics.json cannot be read" in text and "Traceback" not in text
+
+
+def test_all_checks_every_notebook_without_a_summary_as_after_nbval(last_run, capsys):
+    summary, results = last_run
+    summary.unlink()  # nbval writes no papermill summary; --all needs none
+    assert smoke_floors.main(["--all", "--summary", str(summary)]) == 0, capsys.readouterr()
+    capsys.readouterr()
+    results["07_regularization"]["regularized_best"]["test_accuracy"] = 0.11
+    metrics_path("smoke").write_text(json.dumps(results))
+    assert smoke_floors.main(["--all", "--summary", str(summary)]) == 1
+    assert "07_regularization: model 'regularized_best' reached a test accuracy of 0.1100" in capsys.readouterr().err
+
+
+def test_make_nbval_checks_the_floors_on_what_its_run_recorded():
+    done = subprocess.run(["make", "-n", "nbval"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.index("rm -rf build/test/results") < out.index("--nbval-lax") < out.index("smoke_floors.py --all")
+    run_line = next(line for line in out.splitlines() if "--nbval-lax" in line)
+    floors_line = next(line for line in out.splitlines() if "smoke_floors.py --all" in line)
+    for line in (run_line, floors_line):  # both must look at the same results folder
+        assert 'COURSE_RESULTS_DIR="' + str(ROOT / "build/test/results") + '"' in line, line
