@@ -16,7 +16,7 @@ help:
 	@echo "make run         run the notebooks headless: PROFILE=smoke|quick|full (default quick), NOTEBOOKS=\"01 03\""
 	@echo "                 then build the run report build/<profile>/index.html"
 	@echo "make report      rebuild the run report of the last run (PROFILE=... picks a profile)"
-	@echo "make smoke       the smoke run of every notebook (what CI runs), with its report"
+	@echo "make smoke       the papermill smoke run of every notebook, with its report and accuracy floors"
 	@echo "make test        unit tests and notebook lint, and nbval of the committed notebooks with the smoke floors"
 	@echo "make lint        the notebook lint and ruff alone"
 	@echo "make student     student versions without solutions in build/student/"

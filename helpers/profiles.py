@@ -75,7 +75,8 @@ def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, tuple[
         try:
             record = json.loads((root / name).read_text())
             runs = record["notebooks"][profile] if name.name == "bench.json" else record["notebooks"]
-            entry, cpu = runs[notebook], record["machine"]
+            entry = runs[notebook]
+            cpu = entry.get("machine") or record["machine"]  # the reference run's file names it per notebook
             if entry.get("status", "ok") == "ok":
                 times[profile] = (float(entry["seconds"]), f"a {cpu['cores']}-core {cpu['cpu']}")
         except (OSError, ValueError, KeyError, TypeError):

@@ -91,4 +91,4 @@ def test_the_reference_run_records_each_notebooks_time_and_keeps_the_others(tmp_
     run_notebooks.record_full_time("01_a", 120.0, times)
     record = json.loads(times.read_text())
     assert {k: v["seconds"] for k, v in record["notebooks"].items()} == {"01_a": 120.0, "02_b": 200.0}
-    assert record["machine"]["cores"] >= 1 and not list(tmp_path.glob("*.tmp"))
+    assert record["notebooks"]["02_b"]["machine"]["cores"] >= 1 and not list(tmp_path.glob("*.tmp"))

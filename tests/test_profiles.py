@@ -98,9 +98,10 @@ def write_times(root, bench=None, full=None):
     if bench is not None:
         (root / "results").mkdir(parents=True, exist_ok=True)
         (root / "results" / "bench.json").write_text(json.dumps({"machine": machine, "notebooks": bench}))
-    if full is not None:
+    if full is not None:  # as make reference writes it: the machine in each entry
+        full = {nb: {**entry, "machine": machine} for nb, entry in full.items()}
         (root / "results" / "full").mkdir(parents=True, exist_ok=True)
-        (root / "results" / "full" / "times.json").write_text(json.dumps({"machine": machine, "notebooks": full}))
+        (root / "results" / "full" / "times.json").write_text(json.dumps({"notebooks": full}))
 
 
 def test_the_expected_time_comes_from_the_bench_and_the_reference_run(tmp_path):
@@ -124,3 +125,13 @@ def test_a_failed_missing_or_corrupt_time_record_is_left_out(tmp_path):
     (tmp_path / "results" / "bench.json").write_text('{"machine": ')  # half-written
     write_times(tmp_path, full={"07_x": {"seconds": 120}})
     assert profiles.measured_times("07_x", tmp_path) == {"full": (120.0, "a 2-core Test CPU")}
+
+
+def test_each_time_names_the_machine_that_measured_it(tmp_path):
+    write_times(tmp_path, bench={"quick": {"07_x": {"seconds": 243.0, "status": "ok"}}},
+                full={"07_x": {"seconds": 1930.5}})
+    times = json.loads((tmp_path / "results" / "full" / "times.json").read_text())
+    times["notebooks"]["07_x"]["machine"] = {"cpu": "Other CPU", "cores": 4}
+    (tmp_path / "results" / "full" / "times.json").write_text(json.dumps(times))
+    assert profiles.expected_time("07_x", "full", tmp_path).startswith(
+        "expected time under full: about 32 min on a 4-core Other CPU (quick 4 min on a 2-core Test CPU) |")

@@ -37,17 +37,20 @@ FULL_TIMES = ROOT / TIMES_FILES["full"]
 def record_full_time(notebook: str, seconds: float, path: Path = FULL_TIMES) -> None:
     """Keep the reference run's wall time of one notebook, which its setup line shows as the expected time.
 
-    The other notebooks' entries stay; an unreadable file is replaced rather than stopping the run.
+    The other notebooks' entries stay, each with the machine that measured it; an unreadable
+    file is replaced rather than stopping the run.
     """
     try:
         record = json.loads(path.read_text())
         runs = dict(record["notebooks"])
     except (OSError, ValueError, KeyError, TypeError):
         runs = {}
-    runs[notebook] = {"seconds": round(seconds, 1), "measured": datetime.now().strftime("%Y-%m-%d %H:%M")}
+    cpu = machine()
+    runs[notebook] = {"seconds": round(seconds, 1), "measured": datetime.now().strftime("%Y-%m-%d %H:%M"),
+                      "machine": {"cpu": cpu["cpu"], "cores": cpu["cores"]}}
     runs = dict(sorted(runs.items()))
     record = {"what": "wall seconds of each notebook's last `make reference` run (full profile, in place)",
-              "machine": machine(), "notebooks": runs}
+              "notebooks": runs}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2) + "\n")
     tmp.replace(path)
