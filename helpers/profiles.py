@@ -43,6 +43,7 @@ class Run:
     seed: int
     data_source: str
     data_copy: object = None  # the verified copy that data_source names, where a loader needs it (capstone)
+    dataset: str = "fashion-mnist"
 
 
 def quiet_tensorflow() -> None:
@@ -143,28 +144,17 @@ def settle(
     check_int("BATCH_SIZE", batch_size, 1, n_train)
     check_int("SEED", seed, 0, 2**32 - 1)
     test_size = smoke_sizes[1] if profile == "smoke" else None
-    run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="")
+    run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="", dataset=dataset)
     return run, origin
 
 
-def setup(
-    notebook: str,
-    profile: str,
-    epochs_by_profile: dict[str, int],
-    epochs: int | None = None,
-    train_size: int | None = None,
-    batch_size: int = 128,
-    seed: int = 42,
-    dataset: str = "fashion-mnist",
-    smoke_sizes: tuple[int, int] = (SMOKE_TRAIN_SIZE, SMOKE_TEST_SIZE),
-) -> Run:
-    """Validate parameters, seed everything, set plot defaults, find the data; print one line.
+def setup(notebook: str, profile: str, epochs_by_profile: dict[str, int], **knobs) -> Run:
+    """Validate parameters, seed everything, set plot defaults, find the data; print the run and its expected time.
 
-    smoke_sizes: (training, test) images of the smoke profile, for notebooks whose models are slow.
+    knobs are settle()'s: epochs, train_size, batch_size, seed, dataset, and smoke_sizes, the
+    (training, test) images of the smoke profile, for notebooks whose models are slow.
     """
-    run, origin = settle(
-        notebook, profile, epochs_by_profile, epochs, train_size, batch_size, seed, dataset, smoke_sizes
-    )
+    run, origin = settle(notebook, profile, epochs_by_profile, **knobs)
 
     quiet_tensorflow()
     import keras
@@ -176,7 +166,7 @@ def setup(
     from helpers import plots  # here, not at the top: tools import PROFILES without matplotlib and plotly
 
     plots.set_defaults()
-    source, copy, test_size = choose_data(dataset, run.profile, run.train_size, run.test_size)
+    source, copy, test_size = choose_data(run.dataset, run.profile, run.train_size, run.test_size)
     run = replace(run, data_source=source, data_copy=copy, test_size=test_size)
 
     size = f"{run.train_size:,} training images" if run.train_size else "all training images"
