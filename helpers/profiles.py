@@ -71,10 +71,12 @@ def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, tuple[
     Profiles never measured (or whose file is missing or unreadable) are left out: the time is
     a guide for planning, and a notebook must run without it.
     """
-    times = {}
+    times, records = {}, {}
     for profile, name in TIMES_FILES.items():
         try:
-            record = json.loads((root / name).read_text())
+            if name not in records:  # smoke and quick share bench.json: read it once
+                records[name] = json.loads((root / name).read_text())
+            record = records[name]
             runs = record["notebooks"][profile] if name.name == "bench.json" else record["notebooks"]
             entry = runs[notebook]
             cpu = entry.get("machine") or record["machine"]  # the reference run's file names it per notebook
