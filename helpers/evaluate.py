@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+try:
+    import fcntl  # POSIX; on Windows the results file is written without a lock
+except ImportError:  # pragma: no cover - not on the course's Linux machines
+    fcntl = None
 
 import numpy as np
 import pandas as pd
@@ -118,6 +124,22 @@ def _write_atomically(path: Path, results: dict) -> None:
     os.replace(temporary, path)
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on path's sibling lock file: two notebooks recording at once (two kernels, or
+    make test's parallel nbval runs) then each read the other's rows before writing, and none is lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        yield
+        return
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def record_result(
     run,
     model_name: str,
@@ -138,9 +160,10 @@ def record_result(
         **{k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in extra.items()},
     }
     path = metrics_path(run.profile)
-    results = _read_results(path, row=f'"{run.notebook}" -> "{model_name}": {json.dumps(row)}')
-    results.setdefault(run.notebook, {})[model_name] = row
-    _write_atomically(path, {nb: results[nb] for nb in sorted(results)})
+    with _locked(path):
+        results = _read_results(path, row=f'"{run.notebook}" -> "{model_name}": {json.dumps(row)}')
+        results.setdefault(run.notebook, {})[model_name] = row
+        _write_atomically(path, {nb: results[nb] for nb in sorted(results)})
     print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 
 import numpy as np
 import pytest
@@ -109,4 +110,24 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         evaluate.record_result(a_run(), "cnn", 0.9, 5000, 2, 20.0)
     assert path.read_text() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["metrics.json"]
+    assert sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".lock")) == ["metrics.json"]
+
+
+def record_many(notebook: str, rows: int) -> None:
+    """One of two processes that record into the same results file at once (test below)."""
+    for i in range(rows):
+        evaluate.record_result(a_run(notebook=notebook), f"model_{i}", 0.5, 10, 1, 1.0)
+
+
+def test_two_processes_recording_at_once_lose_no_row():
+    # make test runs two nbval processes that record into one file; so can two open notebooks.
+    # Without the lock, each process reads the file, adds its row and writes it back over the other's.
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=record_many, args=(name, 60)) for name in ("01_first", "02_second")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    results = evaluate.load_results("smoke")
+    assert {name: len(rows) for name, rows in results.items()} == {"01_first": 60, "02_second": 60}

@@ -88,6 +88,8 @@ BAD_KNOBS = {
                       "TRAIN_SIZE = 70,000 is out of range: TRAIN_SIZE must be an integer from 1 to 60,000"),
     "07 EXPERIMENT_SIZE": ("07_regularization", {"EXPERIMENT_SIZE": 70_000},
                            "EXPERIMENT_SIZE = 70,000 is out of range: EXPERIMENT_SIZE must be an integer from 100"),
+    "07 TEST_SIZE": ("07_regularization", {"TEST_SIZE": 50},
+                     "TEST_SIZE = 50 is out of range: TEST_SIZE must be an integer from 100 to 10,000"),
 }
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 
 import pytest
 import smoke_floors
-from common import ROOT
+from common import ROOT, all_notebooks
 
 from helpers.evaluate import metrics_path
 
@@ -149,7 +150,13 @@ def test_make_nbval_checks_the_floors_on_what_its_run_recorded():
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.index("rm -rf build/test/results") < out.index("--nbval-lax") < out.index("smoke_floors.py --all")
-    run_line = next(line for line in out.splitlines() if "--nbval-lax" in line)
+    run_lines = [line for line in out.splitlines() if "--nbval-lax" in line]
     floors_line = next(line for line in out.splitlines() if "smoke_floors.py --all" in line)
-    for line in (run_line, floors_line):  # both must look at the same results folder
+    for line in (*run_lines, floors_line):  # all must look at the same results folder
         assert 'COURSE_RESULTS_DIR="' + str(ROOT / "build/test/results") + '"' in line, line
+    # Two groups run side by side: together they hold every notebook once, and the notebooks that hand a
+    # checkpoint on (05 -> 06 -> 07 -> 08) run in one group, in that order.
+    assert len(run_lines) == 2
+    named = [re.findall(r"notebooks/(\d\d)_\w+\.ipynb", line) for line in run_lines]
+    assert sorted(sum(named, [])) == sorted(nb.stem[:2] for nb in all_notebooks())
+    assert ["05", "06", "07", "08"] in named
