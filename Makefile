@@ -85,10 +85,10 @@ NBVAL_REST := $(filter-out $(NBVAL_CHAIN),$(sort $(wildcard notebooks/[0-9]*.ipy
 NBVAL_ENV := COURSE_PROFILE=smoke COURSE_MODELS_DIR="$(CURDIR)/build/test/models" \
 	COURSE_RESULTS_DIR="$(CURDIR)/build/test/results"
 
-# make nbval runs the two groups side by side; make test runs the unit tests beside them. Much of all
-# three is single-threaded (kernel starts, imports, graph tracing), so on 2 cores they end sooner
-# together than one after the other. --output-sync prints each one's log in one piece when it ends;
-# --keep-going lets every stage report. The floors are checked once both groups have passed.
+# make test runs the unit tests beside the two groups. Much of all three jobs is single-threaded
+# (kernel starts, imports, graph tracing), so on 2 cores they end sooner together than one after the
+# other. --output-sync prints each job's log in one piece; --keep-going lets every job report. The
+# floors are checked once both groups have passed.
 nbval: NBVAL_JOBS := 2
 test: NBVAL_JOBS := 3
 test: BESIDE := unit
