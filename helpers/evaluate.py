@@ -109,13 +109,13 @@ def load_results(profile: str) -> dict:
     return _read_results(metrics_path(profile))
 
 
-def _write_atomically(path: Path, results: dict) -> None:
-    """Write results to path through a temporary file and a rename: readers never see half a file."""
+def write_json_atomically(path: Path, doc: dict) -> None:
+    """Write doc as JSON to path through a temporary file and a rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as fh:
         temporary = Path(fh.name)
         try:
-            json.dump(results, fh, indent=2)
+            json.dump(doc, fh, indent=2)
             fh.write("\n")
         except BaseException:
             fh.close()
@@ -163,7 +163,7 @@ def record_result(
     with _locked(path):
         results = _read_results(path, row=f'"{run.notebook}" -> "{model_name}": {json.dumps(row)}')
         results.setdefault(run.notebook, {})[model_name] = row
-        _write_atomically(path, {nb: results[nb] for nb in sorted(results)})
+        write_json_atomically(path, {nb: results[nb] for nb in sorted(results)})
     print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")
 
 

@@ -29,6 +29,7 @@ from common import (
     strip_run_metadata,
 )
 
+from helpers.evaluate import write_json_atomically
 from helpers.profiles import TIMES_FILES
 
 FULL_TIMES = ROOT / TIMES_FILES["full"]
@@ -51,9 +52,7 @@ def record_full_time(notebook: str, seconds: float, path: Path = FULL_TIMES) -> 
     runs = dict(sorted(runs.items()))
     record = {"what": "wall seconds of each notebook's last `make reference` run (full profile, in place)",
               "notebooks": runs}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(path)
+    write_json_atomically(path, record)
 
 
 def run_one(notebook: Path, profile: str, reference: bool, out_dir: Path) -> tuple[str, float]:
