@@ -130,6 +130,7 @@ def settle(
     seed: int = 42,
     dataset: str = "fashion-mnist",
     smoke_sizes: tuple[int, int] = (SMOKE_TRAIN_SIZE, SMOKE_TEST_SIZE),
+    test_size: int | None = None,
 ) -> tuple[Run, str]:
     """Validate the parameters and fill in the profile's defaults, before anything heavy runs."""
     profile, origin = resolve_profile(profile)
@@ -137,7 +138,7 @@ def settle(
         raise ValueError(
             f"epochs_by_profile needs exactly the keys {sorted(PROFILES)}, got {sorted(epochs_by_profile)}."
         )
-    n_train, _ = DATASET_SIZES[check_choice("dataset", dataset, tuple(DATASET_SIZES))]
+    n_train, n_test = DATASET_SIZES[check_choice("dataset", dataset, tuple(DATASET_SIZES))]
     epochs = knob("EPOCHS", epochs, epochs_by_profile, profile, 1, 1_000)
     if train_size is None and profile == "smoke":
         train_size = smoke_sizes[0]
@@ -145,7 +146,10 @@ def settle(
         check_int("TRAIN_SIZE", train_size, 1, n_train)
     check_int("BATCH_SIZE", batch_size, 1, n_train)
     check_int("SEED", seed, 0, 2**32 - 1)
-    test_size = smoke_sizes[1] if profile == "smoke" else None
+    if test_size is None:
+        test_size = smoke_sizes[1] if profile == "smoke" else None
+    else:
+        check_int("TEST_SIZE", test_size, 1, n_test)
     run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="", dataset=dataset)
     return run, origin
 
@@ -154,7 +158,8 @@ def setup(notebook: str, profile: str, epochs_by_profile: dict[str, int], **knob
     """Validate parameters, seed everything, set plot defaults, find the data; print the run and its expected time.
 
     knobs are settle()'s: epochs, train_size, batch_size, seed, dataset, and smoke_sizes, the
-    (training, test) images of the smoke profile, for notebooks whose models are slow.
+    (training, test) images of the smoke profile, for notebooks whose models are slow; test_size,
+    for a notebook that chooses its test images under every profile, overrides smoke_sizes' second.
     """
     run, origin = settle(notebook, profile, epochs_by_profile, **knobs)
 

@@ -58,12 +58,25 @@ def test_bad_course_profile_says_where_it_came_from(monkeypatch):
         ("train_size", 0, "TRAIN_SIZE = 0 is out of range"),
         ("batch_size", 0, "BATCH_SIZE = 0 is out of range"),
         ("seed", -1, "SEED = -1 is out of range"),
+        ("test_size", 10_001, "TEST_SIZE = 10,001 is out of range: TEST_SIZE must be an integer from 1 to 10,000"),
+        ("test_size", 0, "TEST_SIZE = 0 is out of range"),
     ],
 )
 def test_nonsensical_knobs_are_refused(knob, value, words):
     with pytest.raises(ValueError) as info:
         settle("full", **{knob: value})
     assert words in str(info.value)
+
+
+def test_a_chosen_test_size_holds_under_every_profile():
+    for profile in ("smoke", "quick", "full"):
+        assert settle(profile, test_size=3_000).test_size == 3_000
+
+
+def test_setup_prints_a_chosen_test_size(capsys):
+    profiles.setup("07_test", "quick", EPOCHS, test_size=3_000)
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "3 epochs, all training images, 3,000 test images, batch 128" in line, line
 
 
 def test_cifar_sizes_bound_the_subset():
