@@ -25,6 +25,10 @@ SAMPLE = {
                                         "models": {"dense_baseline": {"epochs": 5, "train_seconds": 20.0}}},
                   "07_regularization": {"seconds": 300.0, "status": "ok", "measured": "2026-01-02 10:10"}},
     },
+    "smoke-least": {"01_dense_baseline": {"seconds": 20.0, "status": "ok", "smoke_seconds": 25.0,
+                                          "smoke_status": "ok", "measured": "2026-01-02 10:15"},
+                    "07_regularization": {"seconds": 40.0, "status": "ok", "smoke_seconds": 80.0,
+                                          "smoke_status": "FAILED in cell 3: E", "measured": "2026-01-02 10:16"}},
     "floor": {"measured": "2026-01-02 10:20", "repeats": 3, "kernel_start": {"median_seconds": 1.5},
               "kernel_and_tensorflow": {"median_seconds": 9.0}},
     "side-by-side": {"measured": "2026-01-02 10:30", "fraction": 0.5, "measured_epochs": 3, "ratio": 0.85,
@@ -39,7 +43,8 @@ SAMPLE = {
 def test_parts_are_chosen_by_name_in_their_own_order():
     assert bench.parse_parts(None) == list(bench.PARTS)
     assert bench.parse_parts("side-by-side, floor") == ["floor", "side-by-side"]
-    with pytest.raises(bench.BenchError, match="unknown part speed; choose from notebooks, floor, side-by-side"):
+    with pytest.raises(bench.BenchError,
+                       match="unknown part speed; choose from notebooks, smoke-least, floor, side-by-side"):
         bench.parse_parts("floor,speed")
 
 
@@ -57,6 +62,19 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert "| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | 20.1 s | 26 | 8.7 min |" in page
     assert "07 ÷ seed: **0.85**" in page and "Measured on 50% of the images" in page
     assert "**Note.** A shared machine." in page
+    assert "| 01_dense_baseline | 25 s | 20 s | 0.80 | 2.2x | 2026-01-02 10:15 |" in page
+    assert ("| 07_regularization | 80 s | 40 s | 0.50 | 4.4x | 2026-01-02 10:16 "
+            "(failed: as it is: FAILED in cell 3: E) |") in page
+    assert "| **all 2** | 105 s | 60 s | 0.57 | | |" in page
+    assert ("At its least the smoke series takes 60 s, 3.3 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times), "
+            "so smaller smoke data alone cannot bring the series within it") in page
+
+
+def test_the_least_verdict_follows_the_figures():
+    within = copy.deepcopy(SAMPLE)
+    within["smoke-least"]["07_regularization"]["seconds"] = 30.0
+    assert "takes 50 s, 2.8 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times), so smaller smoke data can " \
+        "bring the series within it." in bench_docs.page(within)
 
 
 def test_the_page_of_an_empty_bench_is_the_introduction():
@@ -142,6 +160,28 @@ def test_bad_arguments_stop_before_measuring(capsys):
         assert words in capsys.readouterr().err
     with pytest.raises(SystemExit, match="No notebook matches 99"):
         bench.main(["--notebooks", "99"])
+
+
+def all_docs() -> dict:
+    return {nb.stem: json.loads(nb.read_text()) for nb in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))}
+
+
+def test_least_runs_every_notebook_with_knobs_it_has():
+    docs = all_docs()
+    assert bench.least_problems(docs) == [] and set(bench.LEAST) == set(docs)
+
+
+def test_least_names_a_knob_a_notebook_lost_and_a_notebook_it_lacks():
+    docs = all_docs()
+    for cell in docs["07_regularization"]["cells"]:
+        if "parameters" in cell["metadata"].get("tags", []):
+            cell["source"] = "".join(cell["source"]).replace("BEST_SIZE = None", "FINAL_SIZE = None")
+    docs["10_new_notebook"] = docs.pop("08_kernel_dissection") | {}
+    assert bench.least_problems(docs) == [
+        "LEAST in tools/bench.py names 08_kernel_dissection, which is not a notebook",
+        "LEAST sets BEST_SIZE for 07_regularization, whose parameters cell has no BEST_SIZE",
+        "10_new_notebook has no entry in LEAST in tools/bench.py",
+    ]
 
 
 def test_make_bench_holds_the_cpu_lock():

@@ -2,6 +2,7 @@
 
     make bench                                          # every part; the Makefile holds the CPU lock
     make bench ONLY=floor,side-by-side                  # some parts (the others keep their last figures)
+    make bench ONLY=smoke-least                         # the smoke series with its data cut to the least
     python tools/bench.py --only notebooks --notebooks 01 03 --profiles smoke
     python tools/bench.py --only side-by-side --fraction 0.02 --epochs 2    # a quick look, projected
     python tools/bench.py --docs-only                   # rewrite docs/benchmarks.md from results/bench.json
@@ -10,6 +11,8 @@
 The parts:
   notebooks     each notebook's wall time under smoke and quick, run as `make run` runs it (kernel
                 start included), and the epochs and training seconds its models record in metrics.json
+  smoke-least   each notebook under smoke as it is and, right after, with its images and epochs cut to
+                the least its knobs allow: what the smoke series costs for its code paths alone
   floor         what any notebook costs before its first lesson: kernel start, and kernel start plus
                 the TensorFlow import (median of 3 runs each)
   side-by-side  notebook 07's best model, as the notebook defines it, against the seed's deeper CNN:
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -36,7 +40,7 @@ from helpers.paths import display_path
 
 BENCH_JSON = ROOT / "results" / "bench.json"
 BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a bench: never a run's own
-PARTS = ("notebooks", "floor", "side-by-side")
+PARTS = ("notebooks", "smoke-least", "floor", "side-by-side")
 
 # Notebook 07's best model. Its cells tagged `bench-model` (setup, data, the model builder) run as they
 # are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
@@ -62,11 +66,11 @@ def load_average() -> list[float]:
     return [round(v, 2) for v in os.getloadavg()]
 
 
-def isolate() -> None:
+def isolate(folder: Path = BENCH_BUILD) -> None:
     """Runs of the bench keep their results and checkpoints in build/bench/, away from the user's."""
     os.environ.pop("COURSE_PROFILE", None)  # the profile is a parameter of each run
-    os.environ["COURSE_RESULTS_DIR"] = str(BENCH_BUILD / "results")
-    os.environ["COURSE_MODELS_DIR"] = str(BENCH_BUILD / "models")
+    os.environ["COURSE_RESULTS_DIR"] = str(folder / "results")
+    os.environ["COURSE_MODELS_DIR"] = str(folder / "models")
 
 
 # ----- notebooks -----
@@ -93,6 +97,71 @@ def bench_notebooks(keys: list[str], profiles: list[str]) -> dict:
             rows.setdefault(profile, {})[notebook.stem] = {
                 "seconds": round(seconds, 1), "status": status, "measured": now(), "load_before": load,
                 "models": models_recorded(profile, notebook.stem)}
+    return rows
+
+
+# ----- the smoke series at its least -----
+
+# Each notebook's knobs at the least its validation allows, or close to it: one epoch, a few hundred
+# images (09 also at ResNet50's smallest input). Every cell still runs, so what the series then takes is
+# what its code paths cost (kernels, imports, graph tracing, figures): smaller smoke data cannot remove it.
+LEAST = {
+    "01_dense_baseline": {"EPOCHS": 1, "TRAIN_SIZE": 256},
+    "02_first_convolutions": {"EPOCHS": 1, "TRAIN_SIZE": 256},
+    "03_padding_stride_dilation": {"EPOCHS": 1, "TRAIN_SIZE": 256, "BATCH_SIZE": 128},
+    "04_stacked_convolutions": {"EPOCHS": 1, "FINAL_EPOCHS": 1, "TRAIN_SIZE": 256, "BATCH_SIZE": 128},
+    "05_pooling_and_checkpoints": {"EPOCHS": 1, "TRAIN_SIZE": 256},
+    "06_deeper_high_resolution": {"EPOCHS": 1, "TRAIN_SIZE": 256},
+    "07_regularization": {"EPOCHS": 1, "EXPERIMENT_SIZE": 256, "BEST_EPOCHS": 1, "BEST_SIZE": 256,
+                          "TRAIN_SIZE": 512, "TEST_SIZE": 256},
+    "08_kernel_dissection": {"EPOCHS": 1, "TRAIN_SIZE": 256},
+    "09_capstone_cifar100_resnet50": {"EPOCHS": 1, "TRAIN_SIZE": 200, "IMAGE_SIZE": 32, "RESIDUAL_EPOCHS": 1,
+                                      "HEAD_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1},
+}
+
+
+def least_problems(docs: dict[str, dict]) -> list[str]:
+    """Why LEAST would not run these notebooks (name -> notebook JSON) as they are: what is missing or unknown."""
+    unknown = sorted(set(LEAST) - set(docs))
+    problems = [f"LEAST in tools/bench.py names {name}, which is not a notebook" for name in unknown]
+    for name, doc in sorted(docs.items()):
+        if name not in LEAST:
+            problems.append(f"{name} has no entry in LEAST in tools/bench.py")
+            continue
+        cells = ["".join(c["source"]) for c in doc["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        for knob in LEAST[name]:
+            if not any(re.search(rf"^{knob} = ", cell, re.MULTILINE) for cell in cells):
+                problems.append(f"LEAST sets {knob} for {name}, whose parameters cell has no {knob}")
+    return problems
+
+
+def bench_smoke_least(keys: list[str]) -> dict:
+    """Wall seconds of each notebook under smoke as it is and with LEAST's knobs, one right after the other.
+
+    Side by side, since this machine's speed drifts within minutes: the two figures of a notebook
+    share their conditions. Executed copies, results and checkpoints go to build/bench/smoke-least/.
+    """
+    folder = BENCH_BUILD / "smoke-least"
+    problems = least_problems({nb.stem: json.loads(nb.read_text()) for nb in select([])})
+    if problems:
+        raise BenchError("; ".join(problems))
+    isolate(folder)
+    shutil.rmtree(folder / "results", ignore_errors=True)  # its own, from its last run
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    for notebook in select(keys):
+        load = load_average()
+        runs = {}
+        for label, knobs in (("as_is", {}), ("least", LEAST[notebook.stem])):
+            out = folder / label / notebook.name
+            out.parent.mkdir(exist_ok=True)
+            runs[label] = execute(notebook, out, {"PROFILE": "smoke", **knobs}, progress_bar=False)
+        (as_is_status, as_is), (status, least) = runs["as_is"], runs["least"]
+        print(f"  smoke {notebook.stem}: {as_is:.1f} s as it is ({as_is_status}), {least:.1f} s at its least "
+              f"({status})", flush=True)
+        rows[notebook.stem] = {"seconds": round(least, 1), "status": status, "smoke_seconds": round(as_is, 1),
+                               "smoke_status": as_is_status, "measured": now(), "load_before": load,
+                               "parameters": LEAST[notebook.stem]}
     return rows
 
 
@@ -317,6 +386,8 @@ def measure(parts: list[str], args: argparse.Namespace, bench: dict, path: Path)
         if part == "notebooks":  # kept per notebook: a run of some notebooks keeps the others' figures
             for profile, rows in bench_notebooks(args.notebooks, args.profiles).items():
                 bench.setdefault("notebooks", {}).setdefault(profile, {}).update(rows)
+        elif part == "smoke-least":  # kept per notebook too
+            bench.setdefault(part, {}).update(bench_smoke_least(args.notebooks))
         elif part == "floor":
             bench[part] = {"measured": now(), **bench_floor()}
         else:
@@ -328,7 +399,8 @@ def measure(parts: list[str], args: argparse.Namespace, bench: dict, path: Path)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help=f"comma-separated parts: {', '.join(PARTS)} (default: all)")
-    parser.add_argument("--notebooks", nargs="*", default=[], help="notebooks part: numbers or names (default all)")
+    parser.add_argument("--notebooks", nargs="*", default=[],
+                        help="notebooks and smoke-least parts: numbers or names (default all)")
     parser.add_argument("--profiles", type=lambda s: [p for p in s.split(",") if p], default=["smoke", "quick"],
                         help="notebooks part: comma-separated (default smoke,quick)")
     parser.add_argument("--epochs", type=int, default=4, help="side-by-side: epochs of each model (default 4)")

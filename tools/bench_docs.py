@@ -23,6 +23,11 @@ checkpoints in `build/bench/`, never in a run's own folders.
 - **notebooks**: each notebook's wall time under the smoke and quick profiles, run as `make run`
   runs it (kernel start included), and the epochs and training seconds that each of its models
   records in `metrics.json`: the models the notebooks really train, timed by the notebooks.
+- **smoke-least**: each notebook under smoke as it is and, right after it, with its images and
+  epochs cut to the least its knobs allow (`LEAST` in `tools/bench.py`: one epoch, a few hundred
+  images). Every cell still runs, so the second is what the smoke series costs for its code paths
+  (kernels, imports, graph tracing, figures), whatever its data: the part of the smoke time that
+  smaller smoke data cannot remove.
 - **floor**: what any notebook costs before its first lesson: a kernel start, then a kernel start
   plus the TensorFlow import (median of 3 runs each).
 - **side-by-side**: notebook 07's best model, as the notebook defines it (its cells tagged
@@ -35,6 +40,7 @@ checkpoints in `build/bench/`, never in a run's own folders.
 ```bash
 make bench                                   # every part (about an hour)
 make bench ONLY=floor,side-by-side           # some parts; the others keep their last figures
+make bench ONLY=smoke-least                  # about 15 minutes
 .venv/bin/python tools/bench.py --only notebooks --notebooks 01 03 --profiles smoke
 .venv/bin/python tools/bench.py --only side-by-side --fraction 0.1 --epochs 3   # a share of the images
 .venv/bin/python tools/bench.py --docs-only  # rewrite this page from results/bench.json
@@ -119,6 +125,36 @@ def models_section(smoke: dict, quick: dict) -> list[str]:
             "", "| notebook | model | smoke | quick |", "|---|---|---:|---:|", *rows]
 
 
+def least_section(bench: dict) -> list[str]:
+    """The smoke series at its least, beside the smoke run, against the floor and issue 14's budget."""
+    least = bench.get("smoke-least", {})
+    if not least:
+        return []
+    floor = floor_seconds(bench)
+    out = ["", "## The smoke series at its least", "",
+           "Each notebook as it is and at its least, one right after the other.", "",
+           "| notebook | smoke as it is | at its least | least ÷ as it is | least ÷ floor | measured |",
+           "|---|---:|---:|---:|---:|---|"]
+    for name in sorted(least):
+        r = least[name]
+        ratio = f"{r['seconds'] / floor:.1f}x" if floor else "–"
+        failed = [f"{label}: {r[key]}" for label, key in (("as it is", "smoke_status"), ("least", "status"))
+                  if r[key] != "ok"]
+        out.append(f"| {name} | {seconds(r['smoke_seconds'])} | {seconds(r['seconds'])} | "
+                   f"{r['seconds'] / r['smoke_seconds']:.2f} | {ratio} | {r['measured']}"
+                   f"{' (failed: ' + '; '.join(failed) + ')' if failed else ''} |")
+    total, as_is = (sum(r[key] for r in least.values()) for key in ("seconds", "smoke_seconds"))
+    out.append(f"| **all {len(least)}** | {seconds(as_is)} | {seconds(total)} | {total / as_is:.2f} | | |")
+    if floor:
+        times = total / (len(least) * floor)
+        verdict = ("so smaller smoke data alone cannot bring the series within it: only fewer code paths (fewer "
+                   "models to trace, fewer figures) or a faster machine can" if times > SMOKE_TIMES_FLOOR else
+                   "so smaller smoke data can bring the series within it")
+        out += ["", f"At its least the smoke series takes {total:,.0f} s, {times:.1f} times the floor of "
+                f"{notebooks(len(least))} ({len(least)} x {floor:.1f} s; budget {SMOKE_TIMES_FLOOR} times), {verdict}."]
+    return out
+
+
 def floor_section(bench: dict) -> list[str]:
     """Kernel start, and kernel start plus the TensorFlow import."""
     f = bench.get("floor")
@@ -154,5 +190,5 @@ def side_by_side_section(bench: dict) -> list[str]:
 def page(bench: dict) -> str:
     """The whole page."""
     lines = [INTRO.rstrip(), "", "## Latest figures", "", *header(bench), *notebooks_section(bench),
-             *floor_section(bench), *side_by_side_section(bench)]
+             *least_section(bench), *floor_section(bench), *side_by_side_section(bench)]
     return "\n".join(lines).rstrip() + "\n"
