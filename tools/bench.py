@@ -34,6 +34,7 @@ from pathlib import Path
 
 import bench_docs
 from common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
+from conventions import source, tags
 
 from helpers.evaluate import load_results
 from helpers.paths import display_path
@@ -128,7 +129,7 @@ def least_problems(docs: dict[str, dict]) -> list[str]:
         if name not in LEAST:
             problems.append(f"{name} has no entry in LEAST in tools/bench.py")
             continue
-        cells = ["".join(c["source"]) for c in doc["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        cells = [source(c) for c in doc["cells"] if "parameters" in tags(c)]
         for knob in LEAST[name]:
             if not any(re.search(rf"^{knob} = ", cell, re.MULTILINE) for cell in cells):
                 problems.append(f"LEAST sets {knob} for {name}, whose parameters cell has no {knob}")
@@ -220,8 +221,8 @@ def seed_deeper_cnn():
 
 def best_model_drift(doc: dict) -> str | None:
     """Why the bench would not measure what notebook 07 trains as its best model (None: it would)."""
-    code = ["".join(c["source"]) for c in doc["cells"] if c["cell_type"] == "code"]
-    tagged = ["".join(c["source"]) for c in doc["cells"] if SIDE_TAG in c["metadata"].get("tags", [])]
+    code = [source(c) for c in doc["cells"] if c["cell_type"] == "code"]
+    tagged = [source(c) for c in doc["cells"] if SIDE_TAG in tags(c)]
     if not tagged:
         return f"no cell of {SIDE_NOTEBOOK} is tagged {SIDE_TAG!r} (its setup, data and model-builder cells)"
     builder = BEST_07.split("(")[0]
@@ -249,7 +250,7 @@ def side_by_side_notebook(doc: dict, epochs: int, out: Path) -> dict:
     if problem:
         raise BenchError(problem)
     keep = [c for c in doc["cells"] if c["cell_type"] == "code" and
-            {"parameters", SIDE_TAG} & set(c["metadata"].get("tags", []))]
+            {"parameters", SIDE_TAG} & set(tags(c))]
     cells = [c | {"outputs": [], "execution_count": None} for c in keep]
     measure = MEASURE.format(tools=str(ROOT / "tools"), best=BEST_07, epochs=epochs, out=str(out))
     cells.append({"cell_type": "code", "id": "bench-measure", "metadata": {}, "source": measure, "outputs": [],
