@@ -131,3 +131,30 @@ def test_a_real_page_fails_when_a_figure_of_its_prose_is_changed(tmp_path, path)
 
 def test_the_rule_is_registered_in_the_lint():
     assert lint.RULES["prose_numbers"] is lint.check_prose_numbers
+
+
+# ----- a run of another profile: the convention for figures of the committed full run -----
+
+
+def flagged_under(profile: str, prose: str, output: str = "") -> list[str]:
+    return [re.search(r"says '([^']*)'", p).group(1)
+            for p in prose_numbers.problems(page(prose, output), "00_test", profile)]
+
+
+def test_a_quick_run_skips_figures_marked_as_the_full_runs_and_checks_the_rest():
+    prose = ("In the full run on this page, the shifts cost -0.0148. Here they cost 0.0210. "
+             "The full-run figure 0.9413 stays.")
+    assert flagged_under("quick", prose, "cost 0.0211") == ["0.0210"]
+    assert flagged_under("quick", prose, "cost 0.0210") == []
+
+
+def test_the_committed_page_checks_marked_figures_too():
+    prose = "In the full run on this page, the shifts cost -0.0148."
+    assert flagged_under("full", prose, "nothing") == ["0.0148"]
+    assert flagged_under("full", prose, "shifts -0.0148") == []
+
+
+def test_a_mark_covers_its_own_sentence_only():
+    prose = "In the full run, dropout lost 0.0072.\n\n- The gap fell to 0.0025.\n- Batch norm: 0.9050 (full run)."
+    assert flagged_under("smoke", prose) == ["0.0025"]
+    assert flagged_under("smoke", "The full run took 22.9 minutes. Yours took 1.5 minutes.") == ["1.5 minutes"]

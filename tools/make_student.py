@@ -5,9 +5,10 @@
     python tools/make_student.py --out DIR    # somewhere else
 
 Every cell tagged `solution` becomes a code cell tagged `exercise` that names
-the exercise, gives a hint and leaves `...` where the code goes. The hint is
-the solution's own `# Hint: ...` comment lines when the author wrote some, else
-the names of the functions the solution calls. Everything else is kept as it
+the exercise, says how to get hints and the solution on request (`exercise(N).hint()`,
+`exercise(N).solution()`, from helpers.exercises, which read them from the course's
+own notebook) and sets each answer the exercise's check reads to `...`, so that the
+check below it says "not answered yet" instead of failing. Everything else is kept as it
 is, except that no cell keeps its outputs and the questionnaire's answer key
 (markdown cells tagged `answers`) is left out.
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 from common import ROOT, select, strip_run_metadata
+
+from helpers import exercises
 
 OUT_DIR = ROOT / "build" / "student"
 SOLUTION_TAG, STUB_TAG, ANSWERS_TAG = "solution", "exercise", "answers"
@@ -88,26 +91,42 @@ def exercise_label(cells: list[dict], index: int, ordinal: int) -> str:
     return f"Exercise {ordinal}"
 
 
-def stub(solution_cell: dict, label: str) -> dict:
+def stub_text(solution: str, label: str, registered: exercises.Exercise | None) -> str:
+    """What a learner finds in place of a solution: the exercise, how to get help, and `...` for each answer."""
+    if registered is None:  # an exercise without a check: the author's hints inline
+        return f"# {label}: write your code here.\n{hint(solution)}\n..."
+    call = f"exercise({registered.number})"
+    answers = "\n".join(f"{name} = ...  # your answer" for name in registered.answers)
+    return (f"# {label}: write your code here, then run the check below it.\n"
+            f"# {call}.hint() shows a hint (one more at each call); {call}.solution() shows the answer.\n{answers}")
+
+
+def stub(solution_cell: dict, label: str, registered: exercises.Exercise | None = None) -> dict:
     """The code cell that takes a solution's place (same id and metadata, `exercise` for `solution`)."""
     metadata = copy.deepcopy(solution_cell.get("metadata", {}))
     metadata["tags"] = [STUB_TAG if t == SOLUTION_TAG else t for t in metadata.get("tags", [])]
-    text = f"# {label}: write your code here.\n{hint(solution_cell['source'])}\n..."
+    text = stub_text(solution_cell["source"], label, registered)
     cell = nbformat.v4.new_code_cell(text, metadata=metadata)
     if "id" in solution_cell:
         cell["id"] = solution_cell["id"]
     return cell
 
 
-def student_version(doc: dict) -> dict:
-    """A copy of a notebook (as nbformat reads it) with no outputs, no answers, every solution a stub."""
+def student_version(doc: dict, notebook: str | None = None) -> dict:
+    """A copy of a notebook (as nbformat reads it) with no outputs, no answers, every solution a stub.
+
+    notebook is its stem, which finds the exercises' registered checks (None: no checks known).
+    """
+    known = exercises.registered() if notebook else {}
     student = strip_run_metadata(copy.deepcopy(doc))
     student["cells"] = [c for c in student["cells"] if ANSWERS_TAG not in c.get("metadata", {}).get("tags", [])]
     cells, ordinal = student["cells"], 0
     for i, cell in enumerate(cells):
         if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
             ordinal += 1
-            cells[i] = stub(cell, exercise_label(cells, i, ordinal))
+            label = exercise_label(cells, i, ordinal)
+            number = int(label.split()[1]) if label.split()[1].isdigit() else ordinal
+            cells[i] = stub(cell, label, known.get((notebook, number)))
         elif cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     return student
@@ -115,7 +134,7 @@ def student_version(doc: dict) -> dict:
 
 def write_student(notebook: Path, out_dir: Path) -> tuple[Path, int]:
     """Write the student version of one notebook into out_dir; return its path and its number of stubs."""
-    student = student_version(nbformat.read(notebook, as_version=4))
+    student = student_version(nbformat.read(notebook, as_version=4), notebook.stem)
     stubs = sum(STUB_TAG in c.get("metadata", {}).get("tags", []) for c in student["cells"])
     out = out_dir / notebook.name
     nbformat.write(student, out)

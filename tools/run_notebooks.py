@@ -7,6 +7,10 @@
 Executed copies go to build/<profile>/. With --reference the run uses the
 notebook's own defaults (the full profile) in a fresh kernel, and only a run
 that finishes without error replaces the committed notebook.
+
+A run of the smoke or quick profile ends by checking its own executed copies: every figure in
+their prose must be among that run's outputs, unless its sentence says it is the committed full
+run's (tools/prose_numbers.py). A figure that fails this check fails the run, like an error.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import prose_numbers
 from common import (
     BUILD,
     PROFILES,
@@ -67,6 +72,19 @@ def run_one(notebook: Path, profile: str, reference: bool, out_dir: Path) -> tup
     return status, seconds
 
 
+def prose_problems(executed: list[Path], profile: str) -> list[str]:
+    """What the prose of a run's executed notebooks says that the run's own outputs do not show."""
+    found = []
+    for path in executed:
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            found.append(f"{path.name}: the executed copy cannot be read ({exc})")
+            continue
+        found += [f"{path.stem}, {problem}" for problem in prose_numbers.problems(doc, path.stem, profile)]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", help="numbers or names, e.g. 01 03 (default: all)")
@@ -100,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"\nFailed: {', '.join(failed)}. The executed copies in {out_dir.relative_to(ROOT)}/ show the error.")
         return 1
+    if not args.reference:  # the committed pages are checked by the lint, against the full run
+        problems = prose_problems([out_dir / nb.name for nb in notebooks], profile)
+        if problems:
+            print(f"\nThe prose of this {profile} run quotes {len(problems)} figure{'s' * (len(problems) != 1)} "
+                  "that its own outputs do not show:")
+            print("\n".join(f"  {problem}" for problem in problems))
+            return 1
+        print(f"prose check: every figure in the prose of this {profile} run is its own, or marked as the full run's")
     return 0
 
 

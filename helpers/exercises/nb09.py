@@ -1,0 +1,5 @@
+"""Checks of notebook 09's exercises."""
+
+from __future__ import annotations
+
+NOTEBOOK = "09_capstone_cifar100_resnet50"
