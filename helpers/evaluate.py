@@ -167,6 +167,19 @@ def record_result(
     print(f"recorded {model_name!r} in {display_path(path)}: test accuracy {row['test_accuracy']:.4f}")
 
 
+def forget_notebook(profile: str, notebook: str) -> None:
+    """Drop a notebook's rows from its profile's results file: each run of a notebook records all of its rows
+    afresh, so a model it no longer trains leaves no stale row behind."""
+    path = metrics_path(profile)
+    if not path.exists():
+        return
+    with _locked(path):
+        results = _read_results(path)
+        if notebook in results:
+            del results[notebook]
+            write_json_atomically(path, results)
+
+
 def results_table(profile: str, notebooks: Sequence[str] | None = None) -> pd.DataFrame:
     """The recorded models of a profile (optionally only some notebooks) as one table, in lesson order."""
     rows = [

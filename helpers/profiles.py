@@ -173,6 +173,9 @@ def setup(notebook: str, profile: str, epochs_by_profile: dict[str, int], **knob
     from helpers import plots  # here, not at the top: tools import PROFILES without matplotlib and plotly
 
     plots.set_defaults()
+    from helpers.evaluate import forget_notebook
+
+    forget_notebook(run.profile, notebook)  # this run records all of its models afresh
     source, copy, test_size = choose_data(run.dataset, run.profile, run.train_size, run.test_size)
     run = replace(run, data_source=source, data_copy=copy, test_size=test_size)
 

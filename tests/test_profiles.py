@@ -148,3 +148,16 @@ def test_each_time_names_the_machine_that_measured_it(tmp_path):
     (tmp_path / "results" / "full" / "times.json").write_text(json.dumps(times))
     assert profiles.expected_time("07_x", "full", tmp_path).startswith(
         "expected time under full: about 32 min on a 4-core Other CPU (quick 4 min on a 2-core Test CPU) |")
+
+
+def test_a_run_of_a_notebook_starts_by_dropping_its_old_rows_and_keeps_the_others():
+    import dataclasses
+
+    from helpers import evaluate
+
+    old = profiles.Run("05_test", "smoke", 1, None, None, 128, 42, "test data")
+    evaluate.record_result(old, "wide_head_long", 0.9, 10, 1, 1.0)  # a model this notebook no longer trains
+    evaluate.record_result(dataclasses.replace(old, notebook="04_other"), "kept", 0.8, 10, 1, 1.0)
+    profiles.setup("05_test", "smoke", EPOCHS)
+    results = evaluate.load_results("smoke")
+    assert "05_test" not in results and results["04_other"]["kept"]["test_accuracy"] == 0.8
