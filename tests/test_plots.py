@@ -154,6 +154,21 @@ def test_history_figures_draw_each_curve_with_its_values():
     assert [list(line.get_ydata()) for line in static.axes[0].lines] == [HISTORY["loss"], HISTORY["val_loss"]]
 
 
+def test_history_figures_mark_an_epoch_on_whole_epoch_ticks():
+    long = {k: [v[0]] * 15 for k, v in HISTORY.items()}  # 15 epochs: Matplotlib's default ticks fall on 2.5, 7.5
+    static = plots.history_figure_static(long, mark_epoch=6, mark_label="checkpoint")
+    for ax in static.axes:
+        FigureCanvasAgg(static).draw()
+        assert all(float(t).is_integer() for t in ax.get_xticks())
+        marks = [line for line in ax.lines if list(line.get_xdata()) == [6, 6]]
+        assert len(marks) == 1 and "checkpoint (epoch 6)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert static.axes[1].get_ylabel() == "accuracy (fraction right)"
+    fig = plots.history_figure(long, mark_epoch=6)
+    assert [shape.x0 for shape in fig.layout.shapes] == [6, 6]  # one dotted line per panel
+    assert fig.layout.xaxis.dtick == 2 and fig.layout.xaxis2.dtick == 2  # whole epochs, about ten ticks
+    assert len(plots.history_figure(long).layout.shapes) == 0  # no mark unless asked
+
+
 def test_show_history_sends_interactive_and_static_views(monkeypatch):
     sent = []
     monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: sent.append(obj))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -25,8 +26,19 @@ def _metric_pairs(hist: Mapping[str, Sequence[float]]) -> list[str]:
     return sorted(names, key=lambda k: (k != "loss", k))
 
 
-def history_figure(history, title: str = "Training history") -> go.Figure:
-    """Interactive loss and metric curves per epoch, training against validation."""
+def _axis_label(name: str) -> str:
+    """A metric's axis label: what it counts, where a name alone does not say."""
+    return f"{name} (fraction right)" if "accuracy" in name else name
+
+
+def _epoch_step(hist: Mapping[str, Sequence[float]]) -> int:
+    """Whole-epoch tick spacing: every epoch up to 10 epochs, then about ten ticks."""
+    return max(1, math.ceil(max((len(v) for v in hist.values()), default=1) / 10))
+
+
+def history_figure(history, title: str = "Training history", mark_epoch: int | None = None,
+                   mark_label: str = "checkpoint") -> go.Figure:
+    """Interactive loss and metric curves per epoch, training against validation; mark_epoch draws a dotted line."""
     hist = _history_dict(history)
     names = _metric_pairs(hist)
     fig = make_subplots(rows=1, cols=len(names), subplot_titles=names)
@@ -46,12 +58,17 @@ def history_figure(history, title: str = "Training history") -> go.Figure:
                     row=1,
                     col=col,
                 )
-        fig.update_xaxes(title_text="epoch", row=1, col=col)
+        fig.update_xaxes(title_text="epoch", tick0=1, dtick=_epoch_step(hist), row=1, col=col)
+        fig.update_yaxes(title_text=_axis_label(name), row=1, col=col)
+        if mark_epoch is not None:
+            fig.add_vline(x=mark_epoch, line_dash="dot", line_color="grey", annotation_text=mark_label,
+                          row=1, col=col)
     fig.update_layout(title=title, height=350, width=350 * len(names) + 150, template="plotly_white")
     return fig
 
 
-def history_figure_static(history, title: str = "Training history") -> plt.Figure:
+def history_figure_static(history, title: str = "Training history", mark_epoch: int | None = None,
+                          mark_label: str = "checkpoint") -> plt.Figure:
     """The same curves as history_figure, drawn with Matplotlib for places without JavaScript."""
     hist = _history_dict(history)
     names = _metric_pairs(hist)
@@ -60,8 +77,11 @@ def history_figure_static(history, title: str = "Training history") -> plt.Figur
         for key, style in ((name, "-o"), (f"val_{name}", "--o")):
             if key in hist:
                 ax.plot(range(1, len(hist[key]) + 1), hist[key], style, markersize=3, label=key)
-        ax.set(title=name, xlabel="epoch")
-        ax.legend()
+        if mark_epoch is not None:
+            ax.axvline(mark_epoch, color="grey", linestyle=":", label=f"{mark_label} (epoch {mark_epoch})")
+        ax.set(title=name, xlabel="epoch", ylabel=_axis_label(name))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        ax.legend(fontsize=8)
     fig.suptitle(title)
     return _finished(fig)
 
@@ -74,7 +94,8 @@ def _png_base64(fig: plt.Figure) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def show_history(history, title: str = "Training history") -> None:
+def show_history(history, title: str = "Training history", mark_epoch: int | None = None,
+                 mark_label: str = "checkpoint") -> None:
     """Display curves that are interactive in JupyterLab and a PNG everywhere else.
 
     One output holds both: JupyterLab renders the Plotly JSON (no plotly.js is
@@ -83,8 +104,8 @@ def show_history(history, title: str = "Training history") -> None:
     from IPython.display import display
 
     bundle = {
-        "application/vnd.plotly.v1+json": history_figure(history, title).to_plotly_json(),
-        "image/png": _png_base64(history_figure_static(history, title)),
+        "application/vnd.plotly.v1+json": history_figure(history, title, mark_epoch, mark_label).to_plotly_json(),
+        "image/png": _png_base64(history_figure_static(history, title, mark_epoch, mark_label)),
         "text/plain": f"<{title}: {', '.join(_history_dict(history))}>",
     }
     display(bundle, raw=True)
