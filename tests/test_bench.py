@@ -6,12 +6,12 @@ import copy
 import json
 import subprocess
 
-import bench
-import bench_docs
 import nbformat
 import numpy as np
 import pytest
-from common import NOTEBOOK_DIR, ROOT
+
+from tools import bench, bench_docs
+from tools.common import NOTEBOOK_DIR, ROOT
 
 SAMPLE = {
     "machine": {"cpu": "Some CPU", "cores": 2, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1"},

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools" / "book"))
-import build_book  # noqa: E402
-import check_book  # noqa: E402
-from common import BUILD, all_notebooks  # noqa: E402
-from conventions import ANSWERS_TAG, SOLUTION_TAG, tags  # noqa: E402
+from tools.book import build_book, check_book
+from tools.common import BUILD, all_notebooks
+from tools.conventions import ANSWERS_TAG, SOLUTION_TAG, jupyterlab_anchor, tags
 
 NOTEBOOKS = all_notebooks()
 
@@ -79,7 +76,7 @@ def test_jupyterlab_anchors_of_sections_and_contents_links_land_on_the_page(site
     markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     ids = check_book.ids_of(site / f"{nb.stem}.html")
     headings = [re.sub(r"[`*]", "", h) for h in re.findall(r"^## (.+)$", markdown, re.MULTILINE)]
-    assert headings and {build_book.jupyterlab_anchor(h) for h in headings} <= ids
+    assert headings and {jupyterlab_anchor(h) for h in headings} <= ids
     assert set(re.findall(r"\]\(#([^)]+)\)", markdown)) <= ids
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
+from pathlib import Path
 
-import common
 import pytest
 
 from helpers import paths, profiles
+from tools import common
 
 TOOLS = common.ROOT / "tools"
 
@@ -55,7 +57,10 @@ def imported_modules(path) -> set[str]:
     tree = ast.parse(path.read_text())
     names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    return {name.split(".")[0] for name in names}
+    names |= {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+              and node.module in ("tools", "tools.book") for alias in node.names}
+    # tools.common and `from tools import bench` name the tool itself; anything else its top-level package
+    return {name.split(".")[-1] if name.startswith("tools.") else name.split(".")[0] for name in names}
 
 
 def scripts(folder) -> set[str]:
@@ -74,16 +79,33 @@ def test_no_tool_imports_another_tool_script():
     assert tools_importing_scripts(TOOLS) == {}
 
 
+def path_edits(files) -> list[str]:
+    """Files that change Python's import path (`sys.path.insert`, `sys.path.append`, ...)."""
+    return [str(p) for p in files if re.search(r"\bsys\.path\b", p.read_text())]
+
+
+def test_tools_and_tests_import_through_the_installed_packages_only():
+    this = Path(__file__).resolve()
+    files = [p for p in [*TOOLS.rglob("*.py"), *this.parent.rglob("*.py")] if p.resolve() != this]
+    assert len(files) > 30 and path_edits(files) == []
+
+
+def test_the_path_check_sees_an_edit(tmp_path):
+    (tmp_path / "a.py").write_text("import sys\nsys.path.insert(0, 'tools')\n")
+    (tmp_path / "b.py").write_text("import sys\n")
+    assert path_edits(sorted(tmp_path.glob("*.py"))) == [str(tmp_path / "a.py")]
+
+
 def test_the_import_check_sees_a_tool_imported_through_another(tmp_path):
     for name in ("run_notebooks", "build_report"):
         (tmp_path / f"{name}.py").write_text((TOOLS / f"{name}.py").read_text())
-    (tmp_path / "build_report.py").write_text("from run_notebooks import ROOT\n" + (TOOLS / "build_report.py")
+    (tmp_path / "build_report.py").write_text("from tools.run_notebooks import ROOT\n" + (TOOLS / "build_report.py")
                                               .read_text())
     assert tools_importing_scripts(tmp_path) == {"build_report": {"run_notebooks"}}
 
 
 def test_the_reference_run_records_each_notebooks_time_and_keeps_the_others(tmp_path):
-    import run_notebooks
+    from tools import run_notebooks
 
     times = tmp_path / "times.json"
     times.write_text('{"notebooks": {"01_a": {"seconds": 5')  # half-written by an interrupted run

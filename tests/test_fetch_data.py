@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 
-import fetch_data
 import pytest
-from common import ROOT
 
 from helpers import data
+from tools import fetch_data
+from tools.common import ROOT
 
 NOT_FOUND = "No usable copy of Fashion-MNIST was found.\nLooked in:\n  - data/fashion-mnist (project data folder)"
 
@@ -85,9 +85,9 @@ def test_the_command_fails_with_the_error_and_no_tensorflow_noise(tmp_path):
 
 QUIET_DOWNLOAD = """
 import sys
-sys.path.insert(0, "tools")
-import fetch_data
+
 from helpers import data
+from tools import fetch_data
 
 
 def find(download):

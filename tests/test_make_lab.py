@@ -6,7 +6,8 @@ import os
 import subprocess
 
 import pytest
-from common import ROOT
+
+from tools.common import ROOT
 
 
 def lab_command(*args: str) -> str:

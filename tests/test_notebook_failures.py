@@ -10,11 +10,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import common
 import pytest
-from common import NOTEBOOK_DIR
 
 from helpers import checkpoints
+from tools import common
+from tools.common import NOTEBOOK_DIR
 
 common.quiet_tensorflow()
 import keras  # noqa: E402

@@ -6,10 +6,11 @@ import copy
 import json
 from pathlib import Path
 
-import conventions
-import lint_notebooks as lint
 import pytest
-from common import all_notebooks
+
+from tools import conventions
+from tools import lint_notebooks as lint
+from tools.common import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 

@@ -6,10 +6,11 @@ import copy
 import json
 import re
 
-import lint_notebooks as lint
-import prose_numbers
 import pytest
-from common import all_notebooks
+
+from tools import lint_notebooks as lint
+from tools import prose_numbers
+from tools.common import all_notebooks
 
 
 def page(prose: str, output: str = "", code: str = "x = 1") -> dict:

@@ -7,13 +7,13 @@ import os
 import re
 import time
 
-import build_report
 import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.evaluate import metrics_path
+from tools import build_report
 
 RESULTS = {
     "01_dense_baseline": {"dense_baseline": {"test_accuracy": 0.8969, "params": 235146, "epochs": 20,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-import run_notebooks
+
+from tools import run_notebooks
 
 
 def executed(prose: str, printed: str) -> dict:

@@ -8,10 +8,10 @@ import re
 import subprocess
 
 import pytest
-import smoke_floors
-from common import ROOT, all_notebooks
 
 from helpers.evaluate import metrics_path
+from tools import smoke_floors
+from tools.common import ROOT, all_notebooks
 
 
 def committed() -> dict:

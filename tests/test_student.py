@@ -6,11 +6,12 @@ import copy
 import json
 import os
 
-import make_student
 import nbformat
 import pytest
-from common import all_notebooks
 from nbclient import NotebookClient
+
+from tools import make_student
+from tools.common import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]

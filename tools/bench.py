@@ -32,12 +32,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import bench_docs
-from common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
-from conventions import source, tags
-
 from helpers.evaluate import load_results
 from helpers.paths import display_path
+from tools import bench_docs
+from tools.common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
+from tools.conventions import source, tags
 
 BENCH_JSON = ROOT / "results" / "bench.json"
 BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a bench: never a run's own
@@ -235,10 +234,7 @@ def best_model_drift(doc: dict) -> str | None:
     return None
 
 
-MEASURE = """import sys
-
-sys.path.insert(0, {tools!r})
-import bench
+MEASURE = """from tools import bench
 
 bench.side_by_side({best}, (x_best, y_best), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r})
 """
@@ -252,7 +248,7 @@ def side_by_side_notebook(doc: dict, epochs: int, out: Path) -> dict:
     keep = [c for c in doc["cells"] if c["cell_type"] == "code" and
             {"parameters", SIDE_TAG} & set(tags(c))]
     cells = [c | {"outputs": [], "execution_count": None} for c in keep]
-    measure = MEASURE.format(tools=str(ROOT / "tools"), best=BEST_07, epochs=epochs, out=str(out))
+    measure = MEASURE.format(best=BEST_07, epochs=epochs, out=str(out))
     cells.append({"cell_type": "code", "id": "bench-measure", "metadata": {}, "source": measure, "outputs": [],
                   "execution_count": None})
     return {**doc, "cells": cells}

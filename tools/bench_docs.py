@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common import ROOT
+from tools.common import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
 # Issue 14's budgets for the workshop profile and the smoke run.

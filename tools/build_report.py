@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from common import BUILD, PROFILES, all_notebooks
 
 from helpers.evaluate import ResultsFileError, metrics_path, results_table
 from helpers.paths import display_path
+from tools.common import BUILD, PROFILES, all_notebooks
 
 PLOTLY_JS = "plotly.min.js"
 CSV_NAME = "performance_comparison.csv"

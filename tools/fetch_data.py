@@ -21,9 +21,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from common import quiet_tensorflow
-
 from helpers import data
+from tools.common import quiet_tensorflow
 
 DEBIAN_PACKAGE = "dataset-fashion-mnist"
 

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import conventions
-import prose_numbers
-from common import ROOT, all_notebooks
+from tools import conventions, prose_numbers
+from tools.common import ROOT, all_notebooks
 
 MAX_BYTES = 2_000_000
 # What ruff checks (configured in pyproject.toml); the notebooks are included there.

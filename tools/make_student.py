@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-from common import ROOT, select, strip_run_metadata
 
 from helpers import exercises
+from tools.common import ROOT, select, strip_run_metadata
 
 OUT_DIR = ROOT / "build" / "student"
 SOLUTION_TAG, STUB_TAG, ANSWERS_TAG = "solution", "exercise", "answers"

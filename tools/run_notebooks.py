@@ -8,6 +8,10 @@ Executed copies go to build/<profile>/. With --reference the run uses the
 notebook's own defaults (the full profile) in a fresh kernel, and only a run
 that finishes without error replaces the committed notebook.
 
+A reference run of notebook 07 that finishes without error also ships its best model with the
+course (results/full/07_regularization_best.keras and shipped_model.json; see
+helpers.checkpoints.ship_best_model): notebooks 07 and 08 show it under every profile.
+
 A run of the smoke or quick profile ends by checking its own executed copies: every figure in
 their prose must be among that run's outputs, unless its sentence says it is the committed full
 run's (tools/prose_numbers.py). A figure that fails this check fails the run, like an error.
@@ -23,19 +27,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import prose_numbers
-from common import (
-    BUILD,
-    PROFILES,
-    ROOT,
-    execute,
-    machine,
-    select,
-    strip_run_metadata,
-)
-
-from helpers.evaluate import write_json_atomically
+from helpers import checkpoints
+from helpers.data import DataError
+from helpers.evaluate import ResultsFileError, write_json_atomically
 from helpers.profiles import TIMES_FILES
+from tools import prose_numbers
+from tools.common import BUILD, PROFILES, ROOT, execute, machine, select, strip_run_metadata
 
 FULL_TIMES = ROOT / TIMES_FILES["full"]
 
@@ -69,7 +66,22 @@ def run_one(notebook: Path, profile: str, reference: bool, out_dir: Path) -> tup
         out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         shutil.copyfile(out, notebook)
         record_full_time(notebook.stem, seconds)
+        if notebook.stem == checkpoints.SHIPPED_NOTEBOOK:
+            status = ship_best_model()
     return status, seconds
+
+
+def ship_best_model() -> str:
+    """Ship the best model that 07's reference run just saved; the run's status ('ok', or why not)."""
+    try:
+        record = checkpoints.ship_best_model(machine())
+    except (checkpoints.CheckpointError, DataError, ResultsFileError) as exc:
+        print(f"    its best model was not shipped: {exc}", flush=True)
+        return "failed to ship its best model"
+    print(f"    shipped its best model as results/full/{record['file']}: a float32 copy of the "
+          f"{record['trained_dtype_policy']} model, test accuracy {record['test_accuracy']:.4f} on "
+          f"{record['test_images']:,} test images ({record['trained_test_accuracy']:.4f} as trained)", flush=True)
+    return "ok"
 
 
 def prose_problems(executed: list[Path], profile: str) -> list[str]:

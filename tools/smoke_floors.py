@@ -19,10 +19,9 @@ import math
 import sys
 from pathlib import Path
 
-from common import BUILD, ROOT, all_notebooks
-
 from helpers.evaluate import ResultsFileError, load_results, metrics_path
 from helpers.paths import display_path
+from tools.common import BUILD, ROOT, all_notebooks
 
 FLOORS = ROOT / "tests" / "smoke_floors.json"
 SUMMARY = BUILD / "smoke" / "summary.json"

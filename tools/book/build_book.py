@@ -24,9 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tools/, for the shared module
-from common import BUILD, PROFILES, ROOT, all_notebooks  # noqa: E402
-from conventions import ANSWERS_TAG, SOLUTION_TAG, jupyterlab_anchor, tags  # noqa: E402, F401  (conf.py: the anchor)
+from tools.common import BUILD, PROFILES, ROOT, all_notebooks
+from tools.conventions import ANSWERS_TAG, SOLUTION_TAG, tags
 
 SOURCE = BUILD / "book-src"
 OUT = BUILD / "book"

@@ -23,8 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import OUT  # noqa: E402
+from tools.book.build_book import OUT
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # Flags for a container where Chromium runs as root with no GPU, no network and no first-run chores.

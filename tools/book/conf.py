@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_book import VENDOR  # noqa: E402  (it puts tools/ on the path too)
-from conventions import jupyterlab_anchor  # noqa: E402
-from docutils.nodes import SkipNode  # noqa: E402
+from docutils.nodes import SkipNode
+
+from tools.book.build_book import VENDOR
+from tools.conventions import jupyterlab_anchor
 
 project = "Convolutional networks for image classification, in Keras 3"
 author = "the course's authors"
@@ -25,7 +24,7 @@ nb_code_prompt_hide = "Hide the solution"
 myst_enable_extensions = ["dollarmath"]
 # The notebooks' **Contents** links use JupyterLab's anchors; MyST resolves them with the same rule.
 myst_heading_anchors = 4
-myst_heading_slug_func = "conventions.jupyterlab_anchor"
+myst_heading_slug_func = "tools.conventions.jupyterlab_anchor"
 suppress_warnings = ["myst.header"]  # notebooks start sections at ## under one # title per page
 
 html_theme = "sphinx_book_theme"
