@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tools.book import build_book, check_book
+from tools.cells import ANSWERS_TAG, SOLUTION_TAG, source, tags
 from tools.common import BUILD, all_notebooks
-from tools.conventions import ANSWERS_TAG, SOLUTION_TAG, jupyterlab_anchor, tags
+from tools.conventions import jupyterlab_anchor
 
 NOTEBOOKS = all_notebooks()
 
@@ -73,7 +74,7 @@ def test_solutions_and_answers_are_folded_and_plotly_is_shipped_once(site):
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_jupyterlab_anchors_of_sections_and_contents_links_land_on_the_page(site, nb):
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    markdown = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
     ids = check_book.ids_of(site / f"{nb.stem}.html")
     headings = [re.sub(r"[`*]", "", h) for h in re.findall(r"^## (.+)$", markdown, re.MULTILINE)]
     assert headings and {jupyterlab_anchor(h) for h in headings} <= ids

@@ -20,9 +20,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tools.cells import prose_lines, source, text
+
 ROOT = Path(__file__).resolve().parents[1]
 
-FENCE = re.compile(r"^\s*```.*?^\s*```[^\n]*$", re.MULTILINE | re.DOTALL)
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 LINK = re.compile(
     r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
@@ -51,9 +52,9 @@ def cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def text_of(value) -> str:
-    """A notebook string field (a list of lines or one string) as one string."""
-    return "".join(value) if isinstance(value, list) else str(value)
+def unfenced(markdown: str) -> str:
+    """Markdown without its fenced code blocks."""
+    return "\n".join(prose_lines(markdown))
 
 
 def markdown_parts(path: Path) -> list[tuple[str, str]]:
@@ -61,7 +62,7 @@ def markdown_parts(path: Path) -> list[tuple[str, str]]:
     if path.suffix == ".md":
         return [(path.name, path.read_text(encoding="utf-8"))]
     return [
-        (f"{path.name} cell {i}", text_of(c["source"]))
+        (f"{path.name} cell {i}", source(c))
         for i, c in enumerate(cells(path))
         if c["cell_type"] == "markdown"
     ]
@@ -69,7 +70,7 @@ def markdown_parts(path: Path) -> list[tuple[str, str]]:
 
 def without_code(markdown: str) -> str:
     """Markdown without fenced code blocks and inline code, whose brackets are not links."""
-    return INLINE_CODE.sub(" ", FENCE.sub(" ", markdown))
+    return INLINE_CODE.sub(" ", unfenced(markdown))
 
 
 def links(markdown: str) -> list[str]:
@@ -88,7 +89,7 @@ def rendered(heading: str) -> str:
 
 def headings(markdown: str) -> list[str]:
     """The rendered text of every ATX heading outside fenced code."""
-    return [rendered(m.group(1)).strip() for m in HEADING.finditer(FENCE.sub(" ", markdown))]
+    return [rendered(m.group(1)).strip() for m in HEADING.finditer(unfenced(markdown))]
 
 
 def github_anchors(markdown: str) -> set[str]:
@@ -152,7 +153,7 @@ def numbered(path: Path) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {"section": set(), "exercise": set()}
     in_exercises = False
     for _, md in markdown_parts(path):
-        for line in FENCE.sub(" ", md).splitlines():
+        for line in unfenced(md).splitlines():
             if line.startswith("## "):
                 in_exercises = line.strip() == "## Exercises"
                 if m := re.match(r"## (\d+)\. ", line):
@@ -166,10 +167,10 @@ def all_text(path: Path) -> list[tuple[str, str]]:
     """(where, text) of every cell of a notebook: markdown, code and the code's textual outputs."""
     found = []
     for i, c in enumerate(cells(path)):
-        texts = [text_of(c["source"])]
+        texts = [source(c)]
         for out in c.get("outputs", []):
-            texts += [text_of(out.get("text", ""))] + [
-                text_of(v) for k, v in out.get("data", {}).items() if k.startswith("text/")
+            texts += [text(out.get("text", ""))] + [
+                text(v) for k, v in out.get("data", {}).items() if k.startswith("text/")
             ]
         found.append((f"{path.name} cell {i}", "\n".join(texts)))
     return found
@@ -183,13 +184,13 @@ def reference_problems(root: Path) -> list[str]:
     problems = []
     for doc in documents(root):
         parts = all_text(doc) if doc.suffix == ".ipynb" else markdown_parts(doc)
-        for where, text in parts:
-            text = " ".join(text.split())  # a name may be broken over two lines
-            for name in README_REFERENCE.findall(text):
+        for where, said in parts:
+            said = " ".join(said.split())  # a name may be broken over two lines
+            for name in README_REFERENCE.findall(said):
                 if github_anchors(f"# {name}") - readme_anchors:
                     problems.append(f"{where}: the README has no section {name!r}")
             if doc.suffix == ".ipynb":
-                problems += [f"{where}: {p}" for p in numbered_problems(text, doc.name[:2], notebooks)]
+                problems += [f"{where}: {p}" for p in numbered_problems(said, doc.name[:2], notebooks)]
     return problems
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tools import smoke_floors
+from tools.cells import source
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -42,11 +43,6 @@ COPIES = {
     "07_unchanged": ("07_regularization", "before", None),
     "07_scale_127": ("07_regularization", "before", SCALE_07),
 }
-
-
-def source(cell: dict) -> str:
-    """A cell's source as one string."""
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def make_copy(dest: Path, notebook: str, cut: str, edit: tuple[str, str] | None) -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 from tools import conventions
 from tools import lint_notebooks as lint
+from tools.cells import source
 from tools.common import all_notebooks
 
 NOTEBOOKS = all_notebooks()
@@ -211,20 +212,20 @@ def with_conventions(doc: dict) -> dict:
     headings = [*conventions.section_headings(doc), "Questionnaire", "Further reading"]
     contents = "**Contents**\n\n" + "\n".join(
         f"{i}. [{h}](#{conventions.jupyterlab_anchor(h)})" for i, h in enumerate(headings, start=1))
-    learn = next((i for i, c in enumerate(cells) if "What you will learn" in lint.source(c)), 0)
+    learn = next((i for i, c in enumerate(cells) if "What you will learn" in source(c)), 0)
     cells.insert(learn + 1, md(contents))
     answers = md("**Answers**\n\n" + "\n".join(f"{i}. Because of fact {i}." for i in range(1, 6)))
     answers["metadata"]["tags"] = ["answers"]
     reading = md("## Further reading\n\n- [Conv2D](https://keras.io/api/layers/convolution_layers/convolution2d/)\n"
                  "- Dropout: [Srivastava et al., 2014](https://jmlr.org/papers/v15/srivastava14a.html)")
     questions = md("## Questionnaire\n\n" + "\n".join(f"{i}. Why does fact {i} hold?" for i in range(1, 6)))
-    at = next((i for i, c in enumerate(cells) if "**Next:**" in lint.source(c)), len(cells))
+    at = next((i for i, c in enumerate(cells) if "**Next:**" in source(c)), len(cells))
     cells[at:at] = [questions, answers, reading]
     return doc
 
 
 def cell_starting(doc: dict, first_line: str) -> dict:
-    return next(c for c in doc["cells"] if lint.source(c).startswith(first_line))
+    return next(c for c in doc["cells"] if source(c).startswith(first_line))
 
 
 def edit_cell(first_line: str, old: str, new: str):

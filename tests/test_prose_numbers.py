@@ -10,6 +10,7 @@ import pytest
 
 from tools import lint_notebooks as lint
 from tools import prose_numbers
+from tools.cells import source
 from tools.common import all_notebooks
 
 
@@ -117,7 +118,7 @@ def test_a_real_page_fails_when_a_figure_of_its_prose_is_changed(tmp_path, path)
     broken = copy.deepcopy(doc)
     numbers, times = prose_numbers.page_numbers(doc)
     for cell in broken["cells"]:
-        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        text = source(cell)
         claims = prose_numbers.claims(prose_numbers.prose(text)) if cell["cell_type"] == "markdown" else []
         checked = [c for c in claims if c.text not in prose_numbers.ALLOWED.get(path.stem, {})]
         if checked:
@@ -131,7 +132,7 @@ def test_a_real_page_fails_when_a_figure_of_its_prose_is_changed(tmp_path, path)
 
 
 def test_the_rule_is_registered_in_the_lint():
-    assert lint.RULES["prose_numbers"] is lint.check_prose_numbers
+    assert lint.RULES["prose_numbers"] is prose_numbers.check_prose_numbers
 
 
 # ----- a run of another profile: the convention for figures of the committed full run -----

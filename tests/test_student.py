@@ -11,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 from tools import make_student
+from tools.cells import ANSWERS_TAG, HINT, SOLUTION_TAG, STUB_TAG, tags
 from tools.common import all_notebooks
 
 NOTEBOOKS = all_notebooks()
@@ -25,12 +26,12 @@ def lines(text: str) -> set[str]:
 def leaked_lines(original: dict, student: dict) -> set[str]:
     """Solution lines found anywhere in the student notebook that nothing else in the original explains."""
     def is_solution(cell):
-        return make_student.SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+        return SOLUTION_TAG in tags(cell)
 
     solution = set().union(*(lines(c.source) for c in original["cells"] if is_solution(c)))
     elsewhere = "\n".join(c.source for c in original["cells"] if not is_solution(c))
     elsewhere += json.dumps(original["metadata"], ensure_ascii=False)
-    secret = {line for line in solution if line not in elsewhere and not make_student.HINT_LINE.match(line)}
+    secret = {line for line in solution if line not in elsewhere and not HINT.match(line)}
     student_text = "\n".join(c.source for c in student["cells"])
     student_text += json.dumps(student, ensure_ascii=False)  # metadata and outputs too, JSON-escaped
     return {line for line in secret if line in student_text or json.dumps(line)[1:-1] in student_text}
@@ -42,7 +43,7 @@ def load(path) -> dict:
 
 def is_answers(cell) -> bool:
     """Whether a cell belongs to the questionnaire's answer key."""
-    return make_student.ANSWERS_TAG in cell.get("metadata", {}).get("tags", [])
+    return ANSWERS_TAG in tags(cell)
 
 
 def leaked_answers(original: dict, student: dict) -> set[str]:
@@ -64,7 +65,7 @@ def test_no_answer_of_the_questionnaire_is_left_in_the_student_version(path):
 def test_answers_cells_are_removed_and_the_leak_check_sees_one_kept():
     original = load(NOTEBOOKS[0])
     key = nbformat.v4.new_markdown_cell("**Answers**\n1. Because pooling halves each side: 14 x 14.",
-                                        metadata={"tags": [make_student.ANSWERS_TAG]})
+                                        metadata={"tags": [ANSWERS_TAG]})
     original["cells"].append(key)
     student = make_student.student_version(original, NOTEBOOKS[0].stem)
     assert key.source not in [c.source for c in student["cells"]]
@@ -78,11 +79,11 @@ def test_answers_cells_are_removed_and_the_leak_check_sees_one_kept():
 def test_no_solution_code_leaks_into_the_student_version(path):
     original = load(path)
     student = make_student.student_version(original, path.stem)
-    solutions = sum(make_student.SOLUTION_TAG in c["metadata"].get("tags", []) for c in original["cells"])
+    solutions = sum(SOLUTION_TAG in tags(c) for c in original["cells"])
     assert solutions > 0, "the notebook has no solution cells to remove"
     assert leaked_lines(original, student) == set()
-    assert not any(make_student.SOLUTION_TAG in c["metadata"].get("tags", []) for c in student["cells"])
-    assert sum(make_student.STUB_TAG in c["metadata"].get("tags", []) for c in student["cells"]) == solutions
+    assert not any(SOLUTION_TAG in tags(c) for c in student["cells"])
+    assert sum(STUB_TAG in tags(c) for c in student["cells"]) == solutions
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in student["cells"]
                if c["cell_type"] == "code")
     nbformat.validate(nbformat.from_dict(student))
@@ -91,8 +92,8 @@ def test_no_solution_code_leaks_into_the_student_version(path):
 def test_the_leak_check_catches_a_solution_left_in_a_comment():
     original = load(NOTEBOOKS[0])
     student = make_student.student_version(original, NOTEBOOKS[0].stem)
-    stub = next(c for c in student["cells"] if make_student.STUB_TAG in c["metadata"]["tags"])
-    solution = next(c for c in original["cells"] if make_student.SOLUTION_TAG in c["metadata"].get("tags", []))
+    stub = next(c for c in student["cells"] if STUB_TAG in c["metadata"]["tags"])
+    solution = next(c for c in original["cells"] if SOLUTION_TAG in tags(c))
     leaky = copy.deepcopy(student)
     leaky_stub = next(c for c in leaky["cells"] if c.get("id") == stub.get("id"))
     leaky_stub["source"] += "\n" + "\n".join("# " + line for line in solution.source.splitlines())
@@ -110,7 +111,7 @@ def test_everything_but_solutions_and_outputs_is_intact(path):
     assert len(student["cells"]) == len(kept)
     assert student["metadata"] == {k: v for k, v in original["metadata"].items() if k != "papermill"}
     for before, after in zip(kept, student["cells"], strict=True):
-        if make_student.SOLUTION_TAG in before["metadata"].get("tags", []):
+        if SOLUTION_TAG in tags(before):
             text = after.source
             assert after["cell_type"] == "code" and ("Hint:" in text or ".hint()" in text) and "..." in text
             compile(text, "stub", "exec")
@@ -158,7 +159,7 @@ def test_student_notebook_runs_until_its_first_exercise(path, tmp_path, monkeypa
     monkeypatch.setenv("COURSE_MODELS_DIR", str(shared_models_dir))
     out, _ = make_student.write_student(path, tmp_path)
     nb = nbformat.read(out, as_version=4)
-    first = next(i for i, c in enumerate(nb.cells) if make_student.STUB_TAG in c.metadata.get("tags", []))
+    first = next(i for i, c in enumerate(nb.cells) if STUB_TAG in c.metadata.get("tags", []))
     nb.cells = nb.cells[: first + 1]  # the lesson, then the first exercise's stub
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     code = [c for c in nb.cells if c.cell_type == "code"]

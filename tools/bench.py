@@ -35,8 +35,8 @@ from pathlib import Path
 from helpers.evaluate import load_results
 from helpers.paths import display_path
 from tools import bench_docs
+from tools.cells import source, tags
 from tools.common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
-from tools.conventions import source, tags
 
 BENCH_JSON = ROOT / "results" / "bench.json"
 BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a bench: never a run's own

@@ -1,8 +1,8 @@
 """What the course's tools share: the course's facts (taken from helpers) and notebook plumbing.
 
-Every tool imports this module, never another tool. The facts themselves (where the
-course is, which profiles exist) are defined once, in helpers; this module only
-derives the tools' paths from them.
+Every tool imports this module (and tools.cells to read a notebook), never another tool's
+script. The facts themselves (where the course is, which profiles exist) are defined once,
+in helpers; this module only derives the tools' paths from them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import helpers  # noqa: F401  (sets TensorFlow's quiet environment before anythi
 from helpers.paths import PROJECT_ROOT
 from helpers.profiles import PROFILES as PROFILE_NOTES
 from helpers.profiles import quiet_tensorflow
+from tools.cells import source
 
 ROOT = PROJECT_ROOT
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -82,7 +83,7 @@ def cut_after(doc: dict, stop: str | Callable[[dict], bool]) -> dict:
     stop is a piece of source text, or a test of a cell. Tests use it to run a notebook
     only as far as the cells they are about.
     """
-    matches = stop if callable(stop) else (lambda cell: stop in "".join(cell["source"]))
+    matches = stop if callable(stop) else (lambda cell: stop in source(cell))
     cut = copy.deepcopy(doc)
     ends = [i for i, c in enumerate(cut["cells"]) if c["cell_type"] == "code" and matches(c)]
     if not ends:

@@ -7,36 +7,25 @@
 - `## Further reading`: bullet links, at least one to the Keras API pages (https://keras.io/...).
 - Every cell tagged `solution` starts with `# Hint:` lines written for the student version.
 
-Each rule takes a notebook as JSON (a dict) and returns its problems as sentences; the
-notebook lint (tools/lint_notebooks.py) runs them, the course site uses the anchor rule.
+Each rule takes a tools.cells.Notebook and returns its problems as sentences, like every rule of the
+notebook lint (tools/lint_notebooks.py), which runs them; the course site uses the anchor rule.
 """
 
 from __future__ import annotations
 
 import re
 
-SOLUTION_TAG, ANSWERS_TAG = "solution", "answers"
+from tools.cells import ANSWERS_TAG, HINT, SOLUTION_TAG, Notebook, markdown_lines, source, tags
+
 QUESTIONS = range(5, 9)
 NUMBERED = re.compile(r"^\d+\.\s+\S", re.MULTILINE)
 ANCHOR_LINK = re.compile(r"\]\(#([^)\s]+)\)")
-HINT = re.compile(r"^#\s*Hint:", re.IGNORECASE)
 KERAS_LINK = re.compile(r"\]\(https://keras\.io/[^)\s]*\)")
 
 
 def jupyterlab_anchor(heading: str) -> str:
     """JupyterLab's anchor of a heading: its text with each space replaced by '-' (case and punctuation kept)."""
     return heading.strip().replace(" ", "-")
-
-
-def source(cell: dict) -> str:
-    """A cell's source as one string."""
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else text
-
-
-def tags(cell: dict) -> list[str]:
-    """A cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def starting(doc: dict, first_line: str) -> int | None:
@@ -50,19 +39,12 @@ def starting(doc: dict, first_line: str) -> int | None:
 
 def section_headings(doc: dict) -> list[str]:
     """The text of every `## ` heading, as JupyterLab shows it (inline code and bold marks dropped)."""
-    headings = []
-    for cell in doc["cells"]:
-        if cell["cell_type"] == "markdown":
-            fenced = False
-            for line in source(cell).splitlines():
-                fenced = fenced != line.lstrip().startswith("```")
-                if not fenced and line.startswith("## "):
-                    headings.append(re.sub(r"`|\*\*", "", line[3:]).strip())
-    return headings
+    return [re.sub(r"`|\*\*", "", line[3:]).strip() for _, line in markdown_lines(doc) if line.startswith("## ")]
 
 
-def check_contents(doc: dict) -> list[str]:
+def check_contents(nb: Notebook) -> list[str]:
     """A **Contents** cell right after "What you will learn", numbering links to every `##` section."""
+    doc = nb.doc
     at = starting(doc, "**Contents**")
     if at is None:
         return ["no `**Contents**` cell (a markdown cell starting with that line, listing the `##` sections)"]
@@ -86,8 +68,9 @@ def check_contents(doc: dict) -> list[str]:
     return problems
 
 
-def check_questionnaire(doc: dict) -> list[str]:
+def check_questionnaire(nb: Notebook) -> list[str]:
     """`## Questionnaire` with 5-8 numbered questions, then one `answers` cell with as many answers."""
+    doc = nb.doc
     at = starting(doc, "## Questionnaire")
     if at is None:
         return ["no `## Questionnaire` cell (a markdown cell starting with that heading)"]
@@ -112,8 +95,9 @@ def check_questionnaire(doc: dict) -> list[str]:
     return problems
 
 
-def check_further_reading(doc: dict) -> list[str]:
+def check_further_reading(nb: Notebook) -> list[str]:
     """`## Further reading` after the questionnaire and before **Next:**, linking the Keras API pages."""
+    doc = nb.doc
     at = starting(doc, "## Further reading")
     if at is None:
         return ["no `## Further reading` cell (a markdown cell starting with that heading)"]
@@ -130,9 +114,9 @@ def check_further_reading(doc: dict) -> list[str]:
     return problems
 
 
-def check_hints(doc: dict) -> list[str]:
+def check_hints(nb: Notebook) -> list[str]:
     """Every solution cell starts with authored `# Hint:` lines (the student version shows them)."""
-    bare = [i for i, c in enumerate(doc["cells"]) if SOLUTION_TAG in tags(c)
+    bare = [i for i, c in enumerate(nb.doc["cells"]) if SOLUTION_TAG in tags(c)
             and not HINT.match(source(c).lstrip())]
     if not bare:
         return []

@@ -3,11 +3,12 @@
     python tools/lint_notebooks.py                          # every notebook, then ruff
     python tools/lint_notebooks.py notebooks/03_*.ipynb     # some notebooks, no ruff
 
-Each rule is a small function that returns what it found wrong in one notebook,
-as sentences that name the cell and say what to change. The rules are the
-briefing's notebook rules: template structure, clean outputs of a fresh full
-run, size, kernel, nbval checks. tests/test_notebook_lint.py runs them on the
-committed notebooks and proves that each one can fail.
+Each rule is a small function that takes a notebook (tools.cells.Notebook) and returns
+what it found wrong, as sentences that name the cell and say what to change: the
+template's structure, clean outputs of a fresh full run, size, kernel, nbval checks,
+and the rules of tools/conventions.py and tools/prose_numbers.py, which take the same.
+tests/test_notebook_lint.py runs them on the committed notebooks and proves that each one
+can fail.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from tools import conventions, prose_numbers
+from tools.cells import PARAMETERS_TAG, SOLUTION_TAG, Notebook, code_cells, markdown_lines, source, tags, text
 from tools.common import ROOT, all_notebooks
 
 MAX_BYTES = 2_000_000
@@ -35,49 +36,9 @@ NBVAL_MARKER = re.compile(r"^\s*#\s*NBVAL_CHECK_OUTPUT\s*$", re.MULTILINE)
 TEXT_MIME = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json")
 
 
-@dataclass(frozen=True)
-class Notebook:
-    """One notebook to check, and the course it belongs to (file names, lesson order)."""
-
-    path: Path
-    doc: dict
-    course: tuple[str, ...]
-
-
-def source(cell: dict) -> str:
-    """A cell's source as one string (notebooks store it as a list of lines or a string)."""
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else text
-
-
-def tags(cell: dict) -> list[str]:
-    """A cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def code_cells(nb: Notebook) -> list[tuple[int, dict]]:
-    """(index, cell) of every code cell."""
-    return [(i, c) for i, c in enumerate(nb.doc["cells"]) if c["cell_type"] == "code"]
-
-
-def markdown_lines(nb: Notebook) -> list[tuple[int, str]]:
-    """(cell index, line) of every markdown line outside fenced code blocks."""
-    lines = []
-    for i, cell in enumerate(nb.doc["cells"]):
-        if cell["cell_type"] != "markdown":
-            continue
-        fenced = False
-        for line in source(cell).splitlines():
-            if line.lstrip().startswith("```"):
-                fenced = not fenced
-            elif not fenced:
-                lines.append((i, line))
-    return lines
-
-
 def heading_cell(nb: Notebook, heading: str) -> int | None:
     """Index of the first markdown cell with exactly this heading line, or None."""
-    return next((i for i, line in markdown_lines(nb) if line.strip() == heading), None)
+    return next((i for i, line in markdown_lines(nb.doc) if line.strip() == heading), None)
 
 
 def output_texts(cell: dict) -> list[str]:
@@ -86,7 +47,7 @@ def output_texts(cell: dict) -> list[str]:
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
         if kind == "stream":
-            texts.append(source({"source": out.get("text", "")}))
+            texts.append(text(out.get("text", "")))
         elif kind in ("display_data", "execute_result"):
             for mime, value in out.get("data", {}).items():
                 if mime in TEXT_MIME or mime.endswith("+json"):
@@ -107,7 +68,7 @@ def check_title(nb: Notebook) -> list[str]:
     first_line = source(first).splitlines()[0] if source(first) else ""
     if first["cell_type"] != "markdown" or not re.fullmatch(rf"# {number} · \S.*", first_line.strip()):
         problems.append(f"the first cell must be markdown starting with the title `# {number} · Title`")
-    h1 = [i for i, line in markdown_lines(nb) if re.match(r"# \S", line)]
+    h1 = [i for i, line in markdown_lines(nb.doc) if re.match(r"# \S", line)]
     if len(h1) != 1:
         problems.append(f"found {len(h1)} H1 headings (cells {h1}); a notebook has exactly one `# ` title")
     return problems
@@ -115,7 +76,7 @@ def check_title(nb: Notebook) -> list[str]:
 
 def check_learn(nb: Notebook) -> list[str]:
     """A "What you will learn" list of 3 to 5 bullets before the setup."""
-    lines = markdown_lines(nb)
+    lines = markdown_lines(nb.doc)
     at = next((k for k, (_, line) in enumerate(lines) if "What you will learn" in line), None)
     setup = heading_cell(nb, "## Setup")
     if at is None or (setup is not None and lines[at][0] > setup):
@@ -135,16 +96,16 @@ def check_learn(nb: Notebook) -> list[str]:
 
 def check_parameters(nb: Notebook) -> list[str]:
     """The first code cell, and only it, is tagged `parameters` and sets PROFILE = "full"."""
-    cells = code_cells(nb)
+    cells = code_cells(nb.doc)
     if not cells:
         return ["no code cells"]
     problems = []
     first_index, first = cells[0]
-    if "parameters" not in tags(first):
+    if PARAMETERS_TAG not in tags(first):
         problems.append(f"the first code cell (cell {first_index}) must be tagged `parameters`")
     elif not re.search(r"""^PROFILE\s*=\s*["']full["']""", source(first), re.MULTILINE):
         problems.append(f'the parameters cell (cell {first_index}) must set PROFILE = "full"')
-    others = [i for i, c in cells[1:] if "parameters" in tags(c)]
+    others = [i for i, c in cells[1:] if PARAMETERS_TAG in tags(c)]
     if others:
         problems.append(f"only the first code cell may be tagged `parameters`, not cells {others}")
     if heading_cell(nb, "## Setup") is None:
@@ -154,7 +115,7 @@ def check_parameters(nb: Notebook) -> list[str]:
 
 def check_setup(nb: Notebook) -> list[str]:
     """The code cell after the parameters imports helpers first and calls helpers.setup("<file stem>", ...)."""
-    cells = code_cells(nb)
+    cells = code_cells(nb.doc)
     if len(cells) < 2:
         return ["no setup cell after the parameters cell"]
     index, cell = cells[1]
@@ -188,7 +149,7 @@ def check_exercises(nb: Notebook) -> list[str]:
     takeaways = heading_cell(nb, "## Key takeaways")
     if takeaways is not None and at < takeaways:
         problems.append("`## Exercises` must come after `## Key takeaways`")
-    solutions = [(i, c) for i, c in enumerate(nb.doc["cells"]) if "solution" in tags(c)]
+    solutions = [(i, c) for i, c in enumerate(nb.doc["cells"]) if SOLUTION_TAG in tags(c)]
     if not solutions:
         problems.append("no cell tagged `solution` (each exercise's solution is a code cell with that tag)")
     early = [i for i, _ in solutions if i < at]
@@ -206,7 +167,7 @@ def check_next_link(nb: Notebook) -> list[str]:
     if name not in nb.course or nb.course.index(name) == len(nb.course) - 1:
         return []
     following = nb.course[nb.course.index(name) + 1]
-    nexts = [line for _, line in markdown_lines(nb) if "**Next:**" in line]
+    nexts = [line for _, line in markdown_lines(nb.doc) if "**Next:**" in line]
     if not any(f"]({following})" in line for line in nexts):
         return [f"no `**Next:**` link to the next notebook, `[...]({following})`"]
     return []
@@ -216,7 +177,7 @@ def check_errors(nb: Notebook) -> list[str]:
     """No error outputs."""
     return [
         f"cell {i} has an error output ({out.get('ename')}: {out.get('evalue', '')[:80]})"
-        for i, cell in code_cells(nb)
+        for i, cell in code_cells(nb.doc)
         for out in cell.get("outputs", [])
         if out.get("output_type") == "error"
     ]
@@ -225,8 +186,8 @@ def check_errors(nb: Notebook) -> list[str]:
 def check_stderr(nb: Notebook) -> list[str]:
     """No output on stderr."""
     return [
-        f"cell {i} wrote to stderr: {source({'source': out.get('text', '')}).strip()[:100]!r}"
-        for i, cell in code_cells(nb)
+        f"cell {i} wrote to stderr: {text(out.get('text', '')).strip()[:100]!r}"
+        for i, cell in code_cells(nb.doc)
         for out in cell.get("outputs", [])
         if out.get("output_type") == "stream" and out.get("name") == "stderr"
     ]
@@ -235,11 +196,11 @@ def check_stderr(nb: Notebook) -> list[str]:
 def check_warnings(nb: Notebook) -> list[str]:
     """No warnings printed into outputs."""
     problems = []
-    for i, cell in code_cells(nb):
-        for text in output_texts(cell):
-            found = WARNING_TEXT.search(text)
+    for i, cell in code_cells(nb.doc):
+        for shown in output_texts(cell):
+            found = WARNING_TEXT.search(shown)
             if found:
-                line = text[text.rfind("\n", 0, found.start()) + 1 :].split("\n", 1)[0]
+                line = shown[shown.rfind("\n", 0, found.start()) + 1 :].split("\n", 1)[0]
                 problems.append(f"cell {i} shows a warning: {line.strip()[:120]!r}")
     return problems
 
@@ -247,11 +208,11 @@ def check_warnings(nb: Notebook) -> list[str]:
 def check_paths(nb: Notebook) -> list[str]:
     """No absolute paths of the machine in outputs or metadata (print paths with helpers.paths.display_path)."""
     problems = []
-    for i, cell in code_cells(nb):
-        for text in output_texts(cell):
-            found = MACHINE_PATH.search(text)
+    for i, cell in code_cells(nb.doc):
+        for shown in output_texts(cell):
+            found = MACHINE_PATH.search(shown)
             if found:
-                problems.append(f"cell {i} shows a machine path: {text[found.start() : found.start() + 60]!r}")
+                problems.append(f"cell {i} shows a machine path: {shown[found.start() : found.start() + 60]!r}")
     for i, cell in enumerate(nb.doc["cells"]):
         if MACHINE_PATH.search(json.dumps(cell.get("metadata", {}))):
             problems.append(f"cell {i}'s metadata holds a machine path (run metadata of papermill?)")
@@ -262,13 +223,13 @@ def check_paths(nb: Notebook) -> list[str]:
 
 def check_execution_counts(nb: Notebook) -> list[str]:
     """Code cells ran once each, top to bottom, in a fresh kernel: execution counts 1..n."""
-    counts = [c.get("execution_count") for _, c in code_cells(nb)]
+    counts = [c.get("execution_count") for _, c in code_cells(nb.doc)]
     if counts != list(range(1, len(counts) + 1)):
         return [f"execution counts are {counts[:12]}{'...' if len(counts) > 12 else ''}, not 1..{len(counts)}: "
                 "regenerate the outputs with `make reference`"]
     stale = [
         i
-        for i, cell in code_cells(nb)
+        for i, cell in code_cells(nb.doc)
         for out in cell.get("outputs", [])
         if out.get("output_type") == "execute_result" and out.get("execution_count") != cell.get("execution_count")
     ]
@@ -291,7 +252,7 @@ def check_kernelspec(nb: Notebook) -> list[str]:
 
 def check_nbval(nb: Notebook) -> list[str]:
     """At least 3 cells marked # NBVAL_CHECK_OUTPUT, each with an output to compare."""
-    marked = [(i, c) for i, c in code_cells(nb) if NBVAL_MARKER.search(source(c))]
+    marked = [(i, c) for i, c in code_cells(nb.doc) if NBVAL_MARKER.search(source(c))]
     problems = []
     if len(marked) < 3:
         problems.append(f"{len(marked)} cells are marked `# NBVAL_CHECK_OUTPUT`; at least 3 are needed")
@@ -299,31 +260,6 @@ def check_nbval(nb: Notebook) -> list[str]:
     if empty:
         problems.append(f"cells {empty} are marked `# NBVAL_CHECK_OUTPUT` but have no output to compare")
     return problems
-
-
-def check_prose_numbers(nb: Notebook) -> list[str]:
-    """Every number in the prose that looks like a run result is on the page (tools/prose_numbers.py)."""
-    return prose_numbers.problems(nb.doc, nb.path.stem)
-
-
-def check_contents(nb: Notebook) -> list[str]:
-    """A **Contents** cell linking every `##` section (tools/conventions.py)."""
-    return conventions.check_contents(nb.doc)
-
-
-def check_questionnaire(nb: Notebook) -> list[str]:
-    """A questionnaire of 5-8 questions followed by its `answers` cell (tools/conventions.py)."""
-    return conventions.check_questionnaire(nb.doc)
-
-
-def check_further_reading(nb: Notebook) -> list[str]:
-    """A further reading section with Keras API links (tools/conventions.py)."""
-    return conventions.check_further_reading(nb.doc)
-
-
-def check_hints(nb: Notebook) -> list[str]:
-    """Authored `# Hint:` lines at the top of every solution cell (tools/conventions.py)."""
-    return conventions.check_hints(nb.doc)
 
 
 RULES: dict[str, Callable[[Notebook], list[str]]] = {
@@ -342,11 +278,11 @@ RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "size": check_size,
     "kernelspec": check_kernelspec,
     "nbval": check_nbval,
-    "prose_numbers": check_prose_numbers,
-    "contents": check_contents,
-    "questionnaire": check_questionnaire,
-    "further_reading": check_further_reading,
-    "hints": check_hints,
+    "prose_numbers": prose_numbers.check_prose_numbers,
+    "contents": conventions.check_contents,
+    "questionnaire": conventions.check_questionnaire,
+    "further_reading": conventions.check_further_reading,
+    "hints": conventions.check_hints,
 }
 
 

@@ -19,20 +19,16 @@ import argparse
 import ast
 import builtins
 import copy
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 
 from helpers import exercises
+from tools.cells import ANSWERS_TAG, HINT, SOLUTION_TAG, STUB_TAG, TITLE, source, tags
 from tools.common import ROOT, select, strip_run_metadata
 
 OUT_DIR = ROOT / "build" / "student"
-SOLUTION_TAG, STUB_TAG, ANSWERS_TAG = "solution", "exercise", "answers"
-HINT_LINE = re.compile(r"^\s*#\s*Hint:", re.IGNORECASE)
-# "**2. Sparse labels.**" at the start of an exercise's markdown cell.
-EXERCISE_TITLE = re.compile(r"\*\*(\d+)\.\s*(.+?)\.?\*\*")
 MAX_HINT_NAMES = 6
 
 
@@ -70,7 +66,7 @@ def called_names(code: str) -> list[str]:
 
 def hint(solution: str) -> str:
     """The hint for one solution: the author's `# Hint:` lines, else the calls it makes."""
-    written = [line.strip() for line in solution.splitlines() if HINT_LINE.match(line)]
+    written = [line.strip() for line in solution.splitlines() if HINT.match(line)]
     if written:
         return "\n".join(written)
     names = called_names(solution)
@@ -84,7 +80,7 @@ def exercise_label(cells: list[dict], index: int, ordinal: int) -> str:
     """"Exercise 2 (Sparse labels)" from the nearest markdown cell above, else "Exercise <ordinal>"."""
     for cell in reversed(cells[:index]):
         if cell["cell_type"] == "markdown":
-            found = EXERCISE_TITLE.search(cell["source"])
+            found = TITLE.search(source(cell))
             if found:
                 return f"Exercise {found.group(1)} ({found.group(2).strip()})"
             break
@@ -104,8 +100,8 @@ def stub_text(solution: str, label: str, registered: exercises.Exercise | None) 
 def stub(solution_cell: dict, label: str, registered: exercises.Exercise | None = None) -> dict:
     """The code cell that takes a solution's place (same id and metadata, `exercise` for `solution`)."""
     metadata = copy.deepcopy(solution_cell.get("metadata", {}))
-    metadata["tags"] = [STUB_TAG if t == SOLUTION_TAG else t for t in metadata.get("tags", [])]
-    text = stub_text(solution_cell["source"], label, registered)
+    metadata["tags"] = [STUB_TAG if t == SOLUTION_TAG else t for t in tags(solution_cell)]
+    text = stub_text(source(solution_cell), label, registered)
     cell = nbformat.v4.new_code_cell(text, metadata=metadata)
     if "id" in solution_cell:
         cell["id"] = solution_cell["id"]
@@ -119,10 +115,10 @@ def student_version(doc: dict, notebook: str | None = None) -> dict:
     """
     known = exercises.registered() if notebook else {}
     student = strip_run_metadata(copy.deepcopy(doc))
-    student["cells"] = [c for c in student["cells"] if ANSWERS_TAG not in c.get("metadata", {}).get("tags", [])]
+    student["cells"] = [c for c in student["cells"] if ANSWERS_TAG not in tags(c)]
     cells, ordinal = student["cells"], 0
     for i, cell in enumerate(cells):
-        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+        if SOLUTION_TAG in tags(cell):
             ordinal += 1
             label = exercise_label(cells, i, ordinal)
             number = int(label.split()[1]) if label.split()[1].isdigit() else ordinal
@@ -135,7 +131,7 @@ def student_version(doc: dict, notebook: str | None = None) -> dict:
 def write_student(notebook: Path, out_dir: Path) -> tuple[Path, int]:
     """Write the student version of one notebook into out_dir; return its path and its number of stubs."""
     student = student_version(nbformat.read(notebook, as_version=4), notebook.stem)
-    stubs = sum(STUB_TAG in c.get("metadata", {}).get("tags", []) for c in student["cells"])
+    stubs = sum(STUB_TAG in tags(c) for c in student["cells"])
     out = out_dir / notebook.name
     nbformat.write(student, out)
     return out, stubs

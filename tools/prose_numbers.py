@@ -26,6 +26,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from tools.cells import SOLUTION_TAG, Notebook, prose_lines, source, tags, text
+
 # notebook stem -> number exactly as the prose writes it -> why it may stand there without an output.
 ALLOWED: dict[str, dict[str, str]] = {
     "07_regularization": {
@@ -92,11 +94,6 @@ class Claim:
     full_run: bool = False  # the sentence says the figure is the committed full run's
 
 
-def _text(value) -> str:
-    """A notebook string field (a list of lines or one string) as one string."""
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
 def _value(whole: str, fraction: str | None) -> tuple[float, int]:
     """The float of a matched number and its count of decimals."""
     return float(whole.replace(",", "") + ("." + fraction if fraction else "")), len(fraction or "")
@@ -104,13 +101,7 @@ def _value(whole: str, fraction: str | None) -> tuple[float, int]:
 
 def prose(cell_source: str) -> str:
     """A markdown cell's text without fenced code and the parts that hold no claims."""
-    kept, fenced = [], False
-    for line in cell_source.splitlines():
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        elif not fenced:
-            kept.append(line)
-    return NOT_PROSE.sub(" ", "\n".join(kept))
+    return NOT_PROSE.sub(" ", "\n".join(prose_lines(cell_source)))
 
 
 def sentence_at(text: str, position: int) -> str:
@@ -169,15 +160,15 @@ def page_numbers(doc: dict) -> tuple[list[float], list[float]]:
     for cell in doc.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
-        code.append(code_without_comments(_text(cell.get("source", ""))))
+        code.append(code_without_comments(source(cell)))
         for out in cell.get("outputs", []):
-            outputs.append(_text(out.get("text", "")))
+            outputs.append(text(out.get("text", "")))
             outputs += [
-                _text(v) if not isinstance(v, dict) else json.dumps(v)
+                text(v) if not isinstance(v, dict) else json.dumps(v)
                 for mime, v in out.get("data", {}).items()
                 if not mime.startswith("image/")
             ]
-            outputs += [_text(out.get("evalue", ""))]
+            outputs += [text(out.get("evalue", ""))]
     shown = ANSI.sub("", "\n".join(outputs))
     numbers = [
         _value(m.group(1), m.group(2))[0] * _exponent(m.group(0))
@@ -221,14 +212,13 @@ def problems(doc: dict, stem: str, profile: str = "full") -> list[str]:
     allowed = ALLOWED.get(stem, {})
     found, used = [], set()
     for i, cell in enumerate(doc.get("cells", [])):
-        text = _text(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
-            text = prose(text)
-        elif "solution" in cell.get("metadata", {}).get("tags", []):  # a solution's comments state its conclusion
-            text = NOT_PROSE.sub(" ", comments(text))
+            said = prose(source(cell))
+        elif SOLUTION_TAG in tags(cell):  # a solution's comments state its conclusion
+            said = NOT_PROSE.sub(" ", comments(source(cell)))
         else:  # other comments document code (a profile's settings), not a run
             continue
-        for claim in claims(text):
+        for claim in claims(said):
             if claim.text in allowed:
                 used.add(claim.text)
             elif claim.full_run and profile != "full":
@@ -248,3 +238,8 @@ def problems(doc: dict, stem: str, profile: str = "full") -> list[str]:
         if text not in used
     ]
     return found
+
+
+def check_prose_numbers(nb: Notebook) -> list[str]:
+    """The lint rule: every figure in the committed page's prose is among its full run's outputs, or allowed."""
+    return problems(nb.doc, nb.stem)

@@ -24,8 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from tools.cells import ANSWERS_TAG, SOLUTION_TAG, fenced_lines, source, tags
 from tools.common import BUILD, PROFILES, ROOT, all_notebooks
-from tools.conventions import ANSWERS_TAG, SOLUTION_TAG, tags
 
 SOURCE = BUILD / "book-src"
 OUT = BUILD / "book"
@@ -69,11 +69,7 @@ def site_links(markdown: str, pages: set[str], prefix: str = "", own_anchors: bo
         dropped.append(target)
         return text
 
-    lines, fenced = [], False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        lines.append(line if fenced else LINK.sub(rewrite, line))
+    lines = [line if fenced else LINK.sub(rewrite, line) for fenced, line in fenced_lines(markdown)]
     return "\n".join(lines), dropped
 
 
@@ -125,7 +121,7 @@ def book_notebook(doc: dict, stem: str, pages: set[str]) -> tuple[dict, list[str
     """A copy of a notebook ready for the site, and the link targets it dropped."""
     doc, dropped, figures = copy.deepcopy(doc), [], 0
     for cell in doc["cells"]:
-        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        text = source(cell)
         if cell["cell_type"] == "markdown":
             text, lost = site_links(text, pages)
             dropped += lost
