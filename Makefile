@@ -8,7 +8,7 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data fashion-mnist run smoke report test unit nbval nbval-chain nbval-rest nbval-floors lint lab reference student student-check bench fresh-check book clean
+.PHONY: help setup lock data fashion-mnist browser run smoke report test unit nbval nbval-chain nbval-rest nbval-floors lint lab reference student student-check bench fresh-check book clean
 
 help:
 	@echo "make setup       create .venv with the pinned packages and the helpers package"
@@ -71,7 +71,12 @@ smoke: fashion-mnist
 report: setup
 	$(BIN)/python tools/build_report.py $(if $(filter command line environment,$(origin PROFILE)),--profile $(PROFILE))
 
-unit: fashion-mnist
+# The course site's browser test needs Debian's Chromium: installed here as root with apt-get, else make test
+# stops at once, before building anything, with one message that names what to install.
+browser:
+	@$(PYTHON) -m tools.browser
+
+unit: browser fashion-mnist
 	$(BIN)/python -m pytest tests -q
 
 # Runs every committed notebook under the smoke profile and checks the marked cells' outputs. Its
@@ -92,7 +97,9 @@ NBVAL_ENV := COURSE_PROFILE=smoke COURSE_MODELS_DIR="$(CURDIR)/build/test/models
 nbval: NBVAL_JOBS := 2
 test: NBVAL_JOBS := 3
 test: BESIDE := unit
-nbval test: fashion-mnist
+test: browser fashion-mnist
+nbval: fashion-mnist
+nbval test:
 	rm -rf build/test/results build/test/models
 	$(MAKE) --no-print-directory --keep-going -j$(NBVAL_JOBS) --output-sync=target $(BESIDE) nbval-floors
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 
 from helpers import data
+from tools import debian
 from tools.common import quiet_tensorflow
 
 DEBIAN_PACKAGE = "dataset-fashion-mnist"
@@ -34,23 +33,14 @@ def fashion_mnist_here(download: bool) -> str:
     return data.find_fashion_mnist(download=download)[1]
 
 
-def can_install_package() -> bool:
-    """Whether Debian's package can be installed here: apt-get exists and this runs as root."""
-    return shutil.which("apt-get") is not None and os.geteuid() == 0
-
-
 def install_package() -> bool:
     """Install Debian's Fashion-MNIST package; True when apt-get succeeded."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", DEBIAN_PACKAGE]):
-        if subprocess.run(command, env=env).returncode != 0:
-            return False
-    return True
+    return debian.install(DEBIAN_PACKAGE)
 
 
 def fashion_mnist(
     here: Callable[[bool], str] = fashion_mnist_here,
-    can_install: Callable[[], bool] = can_install_package,
+    can_install: Callable[[], bool] = debian.can_install,
     install: Callable[[], bool] = install_package,
 ) -> bool:
     """Make sure a verified Fashion-MNIST is on this machine, fetching it if need be; True when it is."""

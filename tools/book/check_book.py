@@ -6,7 +6,7 @@
 A page fails on a JavaScript error or a resource that did not load (the browser's
 console), an image that did not load, a Plotly figure that did not draw, a folded
 solution or answer shown open, or an internal link to a file or anchor that does not
-exist. Chromium and its driver are Debian's (`apt-get install chromium chromium-driver`).
+exist. Chromium and its driver are Debian's; `make test` installs them (tools/browser.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tools.book.build_book import OUT
+from tools.browser import CHROMEDRIVER, CHROMIUM, HOW_TO_INSTALL, missing
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # Flags for a container where Chromium runs as root with no GPU, no network and no first-run chores.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
@@ -58,20 +58,20 @@ class BrowserMissing(Exception):
 @contextmanager
 def browser() -> Iterator[object]:
     """A headless Chromium under Selenium, with a fresh profile folder removed afterwards."""
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).is_file()]
-    if missing:
-        raise BrowserMissing(f"{' and '.join(missing)} not found: install Debian's browser with "
-                             "`apt-get install -y chromium chromium-driver` (.ci/run does this in CI).")
+    lacking = missing()
+    if lacking:
+        raise BrowserMissing(f"{' and '.join(map(str, lacking))} not found. {HOW_TO_INSTALL} "
+                             "(`make test` installs them itself where apt-get can be used as root.)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="course-chromium-")
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = str(CHROMIUM)
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
     try:
         yield driver
