@@ -124,6 +124,7 @@ CPU_LOCK ?= /tmp/course-cpu.lock
 bench: fashion-mnist
 	@flock -n $(CPU_LOCK) true || echo "make bench: waiting for the CPU lock $(CPU_LOCK), which another job holds"
 	flock $(CPU_LOCK) $(BIN)/python tools/bench.py $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python tools/readme_times.py
 
 # Needs no .venv here: the clone builds its own, as a new user's machine would.
 fresh-check:
@@ -137,8 +138,10 @@ lab: setup
 book: setup
 	$(BIN)/python tools/book/build_book.py
 
+# The README's times follow the new measurements, as the setup lines do (even when a notebook failed).
 reference: setup
-	$(BIN)/python tools/run_notebooks.py --reference $(NOTEBOOKS)
+	$(BIN)/python tools/run_notebooks.py --reference $(NOTEBOOKS); status=$$?; \
+	$(BIN)/python tools/readme_times.py || status=1; exit $$status
 
 clean:
 	rm -rf build results/smoke results/quick .pytest_cache .ruff_cache

@@ -13,18 +13,17 @@ from helpers.checks import check_choice, check_int, knob
 from helpers.data import DATASET_SIZES, choose_data
 from helpers.paths import PROJECT_ROOT
 
-__all__ = ["PROFILES", "Run", "check_choice", "check_int", "expected_time", "knob", "measured_times",
-           "quiet_tensorflow", "settle", "setup"]
+# The validators a notebook uses come from helpers.checks; settle() below uses them too.
+__all__ = ["PROFILES", "Measurement", "Run", "duration", "expected_time", "measured_times", "quiet_tensorflow",
+           "settle", "setup"]
 
-PROFILES = {
-    "smoke": "CI: every code path on a small subset, 1 epoch",
-    "quick": "workshops: all the data, a few epochs",
-    "full": "the course's reference results",
-}
+# What each profile is for is said once, in the README's table of profiles.
+PROFILES = ("smoke", "quick", "full")
 # Where the course records how long each notebook takes: `make bench` measures smoke and quick,
 # `make reference` (the run whose outputs the notebooks show) measures full.
 TIMES_FILES = {"smoke": Path("results/bench.json"), "quick": Path("results/bench.json"),
                "full": Path("results/full/times.json")}
+TIMES_COMMANDS = {"smoke": "make bench", "quick": "make bench", "full": "make reference"}
 # The smoke profile's subset; quick and full use every image.
 SMOKE_TRAIN_SIZE = 2_000
 SMOKE_TEST_SIZE = 1_000
@@ -65,11 +64,27 @@ def quiet_tensorflow() -> None:
         os.close(devnull)
 
 
-def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, tuple[float, str]]:
-    """The notebook's last measured wall seconds under each profile, with the machine that measured them.
+@dataclass(frozen=True)
+class Measurement:
+    """One measured wall time of a notebook under one profile, and which measurement it is."""
 
-    Profiles never measured (or whose file is missing or unreadable) are left out: the time is
-    a guide for planning, and a notebook must run without it.
+    seconds: float
+    command: str  # what measured it: "make bench" or "make reference"
+    measured: str  # when, "2026-12-02 14:25"
+    machine: str  # "a 2-core AMD EPYC"
+
+    @property
+    def source(self) -> str:
+        """The measurement named, e.g. "make reference of 2026-12-02 10:40"."""
+        return f"{self.command} of {self.measured}"
+
+
+def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, Measurement]:
+    """The notebook's last measured wall time under each profile, each naming its measurement.
+
+    The one source of every expected time the course shows: each notebook's setup line, and the
+    README's tables (tools/readme_times.py). Profiles never measured (or whose file is missing or
+    unreadable) are left out: the time is a guide for planning, and a notebook must run without it.
     """
     times, records = {}, {}
     for profile, name in TIMES_FILES.items():
@@ -81,13 +96,15 @@ def measured_times(notebook: str, root: Path = PROJECT_ROOT) -> dict[str, tuple[
             entry = runs[notebook]
             cpu = entry.get("machine") or record["machine"]  # the reference run's file names it per notebook
             if entry.get("status", "ok") == "ok":
-                times[profile] = (float(entry["seconds"]), f"a {cpu['cores']}-core {cpu['cpu']}")
+                times[profile] = Measurement(float(entry["seconds"]), TIMES_COMMANDS[profile],
+                                             str(entry["measured"]), f"a {cpu['cores']}-core {cpu['cpu']}")
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return times
 
 
-def _minutes(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """A wall time as the course shows it: seconds under 90 s, else minutes (and hours)."""
     if seconds < 90:
         return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
@@ -95,16 +112,21 @@ def _minutes(seconds: float) -> str:
 
 
 def expected_time(notebook: str, profile: str, root: Path = PROJECT_ROOT) -> str:
-    """One line for a learner: how long this notebook takes under its profile and the others, and how to switch."""
+    """One line for a learner: how long this notebook takes under its profile and the others, which measurement
+    says so (date and machine), and how to switch. The README's tables show the same figures."""
     times = measured_times(notebook, root)
     switch = "to switch: PROFILE in the parameters cell, or COURSE_PROFILE=smoke|quick|full"
     if profile not in times:
         return f"expected time under {profile}: not measured yet | {switch}"
-    seconds, machine = times[profile]
-    others = ", ".join(f"{p} {_minutes(s)}" + (f" on {m}" if m != machine else "")
-                       for p, (s, m) in times.items() if p != profile)
-    return (f"expected time under {profile}: about {_minutes(seconds)} on {machine}"
-            + (f" ({others})" if others else "") + f" | {switch}")
+    own = times[profile]
+    groups: dict[str, list[str]] = {}  # the other profiles, by the measurement (command, day, machine) they come from
+    for name, m in times.items():
+        if name != profile:
+            where = "" if m.machine == own.machine else f" on {m.machine}"
+            groups.setdefault(f"{m.command}, {m.measured[:10]}{where}", []).append(f"{name} {duration(m.seconds)}")
+    others = "; ".join(f"{' and '.join(shown)} ({source})" for source, shown in groups.items())
+    return (f"expected time under {profile}: about {duration(own.seconds)} ({own.source} on {own.machine})"
+            + (f"; {others}" if others else "") + f" | {switch}")
 
 
 def resolve_profile(profile: str) -> tuple[str, str]:

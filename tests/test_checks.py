@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
+from helpers import checks, profiles
 from helpers.checks import check_int, knob
+from tools.cells import code_cells, source
+from tools.common import all_notebooks
 
 HEAD_EPOCHS = {"smoke": 2, "quick": 15, "full": 40}
 
@@ -46,3 +52,28 @@ def test_check_int_without_upper_bound():
     assert check_int("N", 10**9, 1) == 10**9
     with pytest.raises(ValueError, match="N must be an integer of at least 1"):
         check_int("N", 0, 1)
+
+
+VALIDATORS = ("check_choice", "check_int", "knob")
+
+
+def validators_from_elsewhere(code: str) -> list[str]:
+    """Validators a notebook's code imports from anywhere but helpers.checks."""
+    imports = re.findall(r"^from (helpers\.\w+) import ([^\n#]+)", code, re.MULTILINE)
+    return [f"{name} from {module}" for module, names in imports if module != "helpers.checks"
+            for name in re.split(r"[,\s]+", names.strip()) if name in VALIDATORS]
+
+
+def test_notebooks_take_their_validators_from_helpers_checks():
+    found = {}
+    for path in all_notebooks():
+        code = "\n".join(source(cell) for _, cell in code_cells(json.loads(path.read_text())))
+        if validators_from_elsewhere(code):
+            found[path.stem] = validators_from_elsewhere(code)
+    assert found == {}, "import these from helpers.checks, the one place that offers them"
+
+
+def test_the_import_check_sees_a_validator_from_profiles():
+    code = "from helpers.profiles import check_int, resolve_profile\nfrom helpers.checks import knob\n"
+    assert validators_from_elsewhere(code) == ["check_int from helpers.profiles"]
+    assert "check_int" not in profiles.__all__ and set(VALIDATORS) <= set(checks.__dict__)

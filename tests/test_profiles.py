@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import profiles
+from helpers import checks, profiles
 
 EPOCHS = {"smoke": 1, "quick": 3, "full": 20}
 
@@ -86,7 +86,7 @@ def test_cifar_sizes_bound_the_subset():
 
 def test_check_choice_lists_the_choices():
     with pytest.raises(ValueError, match="PADDING = 'full' is not allowed: choose one of 'valid', 'same'"):
-        profiles.check_choice("PADDING", "full", ("valid", "same"))
+        checks.check_choice("PADDING", "full", ("valid", "same"))
 
 
 def test_setup_seeds_and_prints_its_line_and_the_expected_time(capsys):
@@ -109,10 +109,12 @@ def test_setup_seeds_and_prints_its_line_and_the_expected_time(capsys):
 def write_times(root, bench=None, full=None):
     machine = {"cpu": "Test CPU", "cores": 2}
     if bench is not None:
+        bench = {p: {nb: {"measured": "2026-12-02 14:25", **entry} for nb, entry in rows.items()}
+                 for p, rows in bench.items()}
         (root / "results").mkdir(parents=True, exist_ok=True)
         (root / "results" / "bench.json").write_text(json.dumps({"machine": machine, "notebooks": bench}))
     if full is not None:  # as make reference writes it: the machine in each entry
-        full = {nb: {**entry, "machine": machine} for nb, entry in full.items()}
+        full = {nb: {"measured": "2026-12-01 10:40", **entry, "machine": machine} for nb, entry in full.items()}
         (root / "results" / "full").mkdir(parents=True, exist_ok=True)
         (root / "results" / "full" / "times.json").write_text(json.dumps({"notebooks": full}))
 
@@ -122,9 +124,12 @@ def test_the_expected_time_comes_from_the_bench_and_the_reference_run(tmp_path):
                                  "quick": {"07_x": {"seconds": 243.0, "status": "ok"}}},
                 full={"07_x": {"seconds": 1930.5}})
     line = profiles.expected_time("07_x", "full", tmp_path)
-    assert line.startswith("expected time under full: about 32 min on a 2-core Test CPU (smoke 78 s, quick 4 min) |")
+    assert line.startswith("expected time under full: about 32 min (make reference of 2026-12-01 10:40 on a 2-core "
+                           "Test CPU); smoke 78 s and quick 4 min (make bench, 2026-12-02) |")
     assert "COURSE_PROFILE=smoke|quick|full" in line
-    assert "about 78 s" in profiles.expected_time("07_x", "smoke", tmp_path)
+    assert profiles.expected_time("07_x", "smoke", tmp_path).startswith(
+        "expected time under smoke: about 78 s (make bench of 2026-12-02 14:25 on a 2-core Test CPU); quick 4 min "
+        "(make bench, 2026-12-02); full 32 min (make reference, 2026-12-01) |")
     assert profiles.measured_times("07_y", tmp_path) == {}
     assert "about 1 h 05 min" in profiles.expected_time(
         "07_x", "full", (write_times(tmp_path, full={"07_x": {"seconds": 3900}}), tmp_path)[1])
@@ -137,7 +142,8 @@ def test_a_failed_missing_or_corrupt_time_record_is_left_out(tmp_path):
     assert profiles.expected_time("07_x", "quick", tmp_path).startswith("expected time under quick: not measured yet")
     (tmp_path / "results" / "bench.json").write_text('{"machine": ')  # half-written
     write_times(tmp_path, full={"07_x": {"seconds": 120}})
-    assert profiles.measured_times("07_x", tmp_path) == {"full": (120.0, "a 2-core Test CPU")}
+    assert profiles.measured_times("07_x", tmp_path) == {
+        "full": profiles.Measurement(120.0, "make reference", "2026-12-01 10:40", "a 2-core Test CPU")}
 
 
 def test_each_time_names_the_machine_that_measured_it(tmp_path):
@@ -147,7 +153,8 @@ def test_each_time_names_the_machine_that_measured_it(tmp_path):
     times["notebooks"]["07_x"]["machine"] = {"cpu": "Other CPU", "cores": 4}
     (tmp_path / "results" / "full" / "times.json").write_text(json.dumps(times))
     assert profiles.expected_time("07_x", "full", tmp_path).startswith(
-        "expected time under full: about 32 min on a 4-core Other CPU (quick 4 min on a 2-core Test CPU) |")
+        "expected time under full: about 32 min (make reference of 2026-12-01 10:40 on a 4-core Other CPU); "
+        "quick 4 min (make bench, 2026-12-02 on a 2-core Test CPU) |")
 
 
 def test_a_run_of_a_notebook_starts_by_dropping_its_old_rows_and_keeps_the_others():

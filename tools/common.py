@@ -17,14 +17,12 @@ from pathlib import Path
 
 import helpers  # noqa: F401  (sets TensorFlow's quiet environment before anything imports it)
 from helpers.paths import PROJECT_ROOT
-from helpers.profiles import PROFILES as PROFILE_NOTES
-from helpers.profiles import quiet_tensorflow
+from helpers.profiles import PROFILES, quiet_tensorflow
 from tools.cells import source
 
 ROOT = PROJECT_ROOT
 NOTEBOOK_DIR = ROOT / "notebooks"
 BUILD = ROOT / "build"
-PROFILES = tuple(PROFILE_NOTES)
 
 __all__ = ["BUILD", "NOTEBOOK_DIR", "PROFILES", "ROOT", "all_notebooks", "cut_after", "execute", "machine",
            "quiet_tensorflow", "select", "strip_run_metadata"]
