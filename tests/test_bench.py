@@ -29,7 +29,7 @@ SAMPLE = {
                                           "smoke_status": "ok", "measured": "2026-01-02 10:15"},
                     "07_regularization": {"seconds": 40.0, "status": "ok", "smoke_seconds": 80.0,
                                           "smoke_status": "FAILED in cell 3: E", "measured": "2026-01-02 10:16"}},
-    "floor": {"measured": "2026-01-02 10:20", "repeats": 3, "kernel_start": {"median_seconds": 1.5},
+    "startup": {"measured": "2026-01-02 10:20", "repeats": 3, "kernel_start": {"median_seconds": 1.5},
               "kernel_and_tensorflow": {"median_seconds": 9.0}},
     "side-by-side": {"measured": "2026-01-02 10:30", "fraction": 0.5, "measured_epochs": 3, "ratio": 0.85,
                      "07_best": {"model": "regularized", "params": 500_000, "images": 27_000, "batch_size": 128,
@@ -42,10 +42,10 @@ SAMPLE = {
 
 def test_parts_are_chosen_by_name_in_their_own_order():
     assert bench.parse_parts(None) == list(bench.PARTS)
-    assert bench.parse_parts("side-by-side, floor") == ["floor", "side-by-side"]
+    assert bench.parse_parts("side-by-side, startup") == ["startup", "side-by-side"]
     with pytest.raises(bench.BenchError,
-                       match="unknown part speed; choose from notebooks, smoke-least, floor, side-by-side"):
-        bench.parse_parts("floor,speed")
+                       match="unknown part speed; choose from notebooks, smoke-least, startup, side-by-side"):
+        bench.parse_parts("startup,speed")
 
 
 def test_the_page_shows_every_part_and_the_budgets():
@@ -55,7 +55,7 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert "| 07_regularization | 60 s | 300 s | 6.7x | 2026-01-02 10:10 (failed: smoke) |" in page
     assert "| **all 2** | 87 s | 347 s | | |" in page
     assert "Quick: 347 s for 2 notebooks (budget 1,200 s), the slowest 07_regularization at 300 s" in page
-    assert "Smoke: 87 s, 4.8 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times)." in page
+    assert "Smoke: 87 s, 4.8 times the start-up time of 2 notebooks (2 x 9.0 s; budget 3 times)." in page
     assert "| 01_dense_baseline | dense_baseline | 1 x 2.0 s | 5 x 4.0 s |" in page
     assert "| kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:20 |" in page
     assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | 37.0 s | 12 | 7.4 min |" in page
@@ -66,15 +66,15 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert ("| 07_regularization | 80 s | 40 s | 0.50 | 4.4x | 2026-01-02 10:16 "
             "(failed: as it is: FAILED in cell 3: E) |") in page
     assert "| **all 2** | 105 s | 60 s | 0.57 | | |" in page
-    assert ("At its least the smoke series takes 60 s, 3.3 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times), "
-            "so smaller smoke data alone cannot bring the series within it") in page
+    assert ("At its least the smoke series takes 60 s, 3.3 times the start-up time of 2 notebooks (2 x 9.0 s; "
+            "budget 3 times), so smaller smoke data alone cannot bring the series within it") in page
 
 
 def test_the_least_verdict_follows_the_figures():
     within = copy.deepcopy(SAMPLE)
     within["smoke-least"]["07_regularization"]["seconds"] = 30.0
-    assert "takes 50 s, 2.8 times the floor of 2 notebooks (2 x 9.0 s; budget 3 times), so smaller smoke data can " \
-        "bring the series within it." in bench_docs.page(within)
+    assert "takes 50 s, 2.8 times the start-up time of 2 notebooks (2 x 9.0 s; budget 3 times), so smaller smoke " \
+        "data can bring the series within it." in bench_docs.page(within)
 
 
 def test_the_page_of_an_empty_bench_is_the_introduction():
@@ -87,7 +87,7 @@ def test_projection_skips_the_first_epoch_and_scales_to_all_images():
     result = bench.project(timings, 0.5, 12)
     assert result["07_best"]["seconds_per_epoch"] == 22.0 and result["07_best"]["projected_seconds"] == 264.0
     assert result["seed_deeper_cnn"]["seconds_per_epoch"] == 11.0
-    assert result["seed_deeper_cnn"]["projected_seconds"] == 11.0 * bench.SEED["epochs"]
+    assert result["seed_deeper_cnn"]["projected_seconds"] == 11.0 * bench.SEED_COURSE_CNN["epochs"]
     assert result["ratio"] == round(264.0 / (11.0 * 26), 3)
 
 
@@ -185,13 +185,13 @@ def test_least_names_a_knob_a_notebook_lost_and_a_notebook_it_lacks():
 
 
 def test_make_bench_holds_the_cpu_lock():
-    done = subprocess.run(["make", "-n", "bench", "ONLY=floor"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["make", "-n", "bench", "ONLY=startup"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "flock /tmp/course-cpu.lock .venv/bin/python tools/bench.py --only floor" in done.stdout
+    assert "flock /tmp/course-cpu.lock .venv/bin/python tools/bench.py --only startup" in done.stdout
 
 
 def test_a_run_of_every_part_drops_the_last_runs_note_and_a_partial_run_keeps_it():
-    old = {"note": "A shared machine.", "floor": {"x": 1}, "notebooks": {"y": 2}, "machine": {"cpu": "old"}}
-    assert bench.carried_over(old, list(bench.PARTS), None) == {"floor": {"x": 1}, "notebooks": {"y": 2}}
-    assert bench.carried_over(old, ["floor"], None)["note"] == "A shared machine."
+    old = {"note": "A shared machine.", "startup": {"x": 1}, "notebooks": {"y": 2}, "machine": {"cpu": "old"}}
+    assert bench.carried_over(old, list(bench.PARTS), None) == {"startup": {"x": 1}, "notebooks": {"y": 2}}
+    assert bench.carried_over(old, ["startup"], None)["note"] == "A shared machine."
     assert bench.carried_over(old, list(bench.PARTS), "Quiet.")["note"] == "Quiet."

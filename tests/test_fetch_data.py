@@ -47,7 +47,7 @@ def test_a_usable_copy_is_only_looked_at():
     assert machine.tried == ["look"]
 
 
-def test_no_copy_is_downloaded():
+def test_without_a_copy_it_is_downloaded():
     machine = Machine(download_works=True)
     assert machine.fetch()
     assert machine.tried == ["look", "download"]

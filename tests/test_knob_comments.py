@@ -57,7 +57,7 @@ def effective_defaults(doc: dict, profile: str, monkeypatch) -> dict[str, int | 
         raise ReachedSetup
 
     monkeypatch.setattr(checks, "knob", knob)
-    monkeypatch.setattr(profiles, "knob", knob)  # the old place a notebook may still import it from
+    monkeypatch.setattr(profiles, "knob", knob)  # where notebooks 02, 05, 06, 08 and 09 still import it from
     monkeypatch.setattr(helpers, "setup", setup_call)
     namespace: dict = {}
     exec(parameters, namespace)

@@ -88,6 +88,6 @@ def test_good_knobs_reach_the_setup_call(run_setup, knobs):
 def test_the_test_bites_when_the_check_is_removed(run_setup):
     _, setup = setup_cells()
     assert setup.count(CHECK_LINE) == 1
-    unchecked = "    value or STAGE_EPOCHS[name][profile] for name, value in knobs.items()"  # the old `X or default`
+    unchecked = "    value or STAGE_EPOCHS[name][profile] for name, value in knobs.items()"  # 0 becomes the default
     with pytest.raises(ReachedSetup):  # HEAD_EPOCHS = 0 silently becomes the profile's default again
         run_setup(setup.replace(CHECK_LINE, unchecked), HEAD_EPOCHS=0)

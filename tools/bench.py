@@ -1,19 +1,19 @@
 """Measure the course on this machine: results/bench.json, and the page docs/benchmarks.md made from it.
 
     make bench                                          # every part; the Makefile holds the CPU lock
-    make bench ONLY=floor,side-by-side                  # some parts (the others keep their last figures)
+    make bench ONLY=startup,side-by-side                # some parts (the others keep their last figures)
     make bench ONLY=smoke-least                         # the smoke series with its data cut to the least
     python tools/bench.py --only notebooks --notebooks 01 03 --profiles smoke
     python tools/bench.py --only side-by-side --fraction 0.02 --epochs 2    # a quick look, projected
     python tools/bench.py --docs-only                   # rewrite docs/benchmarks.md from results/bench.json
-    python tools/bench.py --only floor --out build/try  # figures and page into build/try/, not the course's
+    python tools/bench.py --only startup --out build/try  # figures and page into build/try/, not the course's
 
 The parts:
   notebooks     each notebook's wall time under smoke and quick, run as `make run` runs it (kernel
                 start included), and the epochs and training seconds its models record in metrics.json
   smoke-least   each notebook under smoke as it is and, right after, with its images and epochs cut to
                 the least its knobs allow: what the smoke series costs for its code paths alone
-  floor         what any notebook costs before its first lesson: kernel start, and kernel start plus
+  startup       what any notebook costs before its first lesson: kernel start, and kernel start plus
                 the TensorFlow import (median of 3 runs each)
   side-by-side  notebook 07's best model, as the notebook defines it, against the seed's deeper CNN:
                 alternating epochs in one kernel, seconds per epoch, projected training time, ratio
@@ -40,16 +40,17 @@ from tools.common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, 
 
 BENCH_JSON = ROOT / "results" / "bench.json"
 BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a bench: never a run's own
-PARTS = ("notebooks", "smoke-least", "floor", "side-by-side")
+PARTS = ("notebooks", "smoke-least", "startup", "side-by-side")
 
 # Notebook 07's best model. Its cells tagged `bench-model` (setup, data, the model builder) run as they
 # are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
 SIDE_NOTEBOOK, SIDE_TAG = "07_regularization", "bench-model"
 BEST_07 = "build_best_model(len(x_best))"
 BEST_07_RESULT = "regularized_best"  # its row in results/full/metrics.json, which gives its epochs
-# The seed course's deeper CNN as issue 14 measured it: 48,000 training images (validation_split 0.2),
-# batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy).
-SEED = {"images_share": 0.8, "batch_size": 64, "learning_rate": 5e-4, "epochs": 26}
+# The deeper CNN of the course this one grew from ("the seed course"), as it trained there: 48,000 training images
+# (validation_split 0.2), batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy). Not a random
+# seed: the notebooks' SEED is that.
+SEED_COURSE_CNN = {"images_share": 0.8, "batch_size": 64, "learning_rate": 5e-4, "epochs": 26}
 
 
 class BenchError(Exception):
@@ -165,25 +166,25 @@ def bench_smoke_least(keys: list[str]) -> dict:
     return rows
 
 
-# ----- floor -----
+# ----- startup -----
 
 
-FLOOR_CELLS = {"kernel_start": "1 + 1",
+STARTUP_CELLS = {"kernel_start": "1 + 1",
                "kernel_and_tensorflow": "from helpers.profiles import quiet_tensorflow\n\nquiet_tensorflow()\n"
                                         "import keras"}
 
 
-def bench_floor(repeats: int = 3) -> dict:
+def bench_startup(repeats: int = 3) -> dict:
     """Median wall seconds of a one-cell notebook, without and with the TensorFlow import, interleaved."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    folder = BENCH_BUILD / "floor"
+    folder = BENCH_BUILD / "startup"
     folder.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, list[float]] = {name: [] for name in FLOOR_CELLS}
+    seconds: dict[str, list[float]] = {name: [] for name in STARTUP_CELLS}
     load = load_average()
     for _ in range(repeats):  # interleaved, so a disturbance hits both alike
-        for name, code in FLOOR_CELLS.items():
+        for name, code in STARTUP_CELLS.items():
             doc = new_notebook(cells=[new_code_cell('PROFILE = "full"', metadata={"tags": ["parameters"]}),
                                       new_code_cell(code)],
                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -192,7 +193,7 @@ def bench_floor(repeats: int = 3) -> dict:
             nbformat.write(doc, path)
             status, wall = execute(path, folder / f"{name}.out.ipynb", {"PROFILE": "smoke"}, progress_bar=False)
             if status != "ok":
-                raise BenchError(f"the floor notebook {name} failed: {status}")
+                raise BenchError(f"the start-up notebook {name} failed: {status}")
             seconds[name].append(round(wall, 2))
     result = {name: {"median_seconds": round(statistics.median(v), 2), "runs": v} for name, v in seconds.items()}
     print(f"  kernel start {result['kernel_start']['median_seconds']} s, with the TensorFlow import "
@@ -271,16 +272,16 @@ def side_by_side(best, fit: tuple, val: tuple, x_all, y_all, batch_size: int, ep
     import keras
 
     onehot = keras.utils.to_categorical
-    split = int(len(x_all) * SEED["images_share"])
+    split = int(len(x_all) * SEED_COURSE_CNN["images_share"])
     runs = {
         "07_best": (best, fit[0], onehot(fit[1], 10), (val[0], onehot(val[1], 10)), batch_size),
         "seed_deeper_cnn": (seed_deeper_cnn(), x_all[:split], onehot(y_all[:split], 10),
-                            (x_all[split:], onehot(y_all[split:], 10)), SEED["batch_size"]),
+                            (x_all[split:], onehot(y_all[split:], 10)), SEED_COURSE_CNN["batch_size"]),
     }
     # Both with Adam and cross-entropy: the optimizer's step costs the same for any learning rate or
     # schedule, so time per epoch depends on the model, the images and the batch size, taken as trained.
     for name, (model, *_) in runs.items():
-        rate = SEED["learning_rate"] if name == "seed_deeper_cnn" else 1e-3
+        rate = SEED_COURSE_CNN["learning_rate"] if name == "seed_deeper_cnn" else 1e-3
         model.compile(optimizer=keras.optimizers.Adam(rate), loss="categorical_crossentropy", metrics=["accuracy"])
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     for epoch in range(epochs):
@@ -306,7 +307,7 @@ def best_epochs() -> int:
 def project(timings: dict, fraction: float, epochs_07: int) -> dict:
     """Seconds per epoch (after the first, which traces the graph), projected training time, and the ratio."""
     result = {}
-    for name, epochs in (("07_best", epochs_07), ("seed_deeper_cnn", SEED["epochs"])):
+    for name, epochs in (("07_best", epochs_07), ("seed_deeper_cnn", SEED_COURSE_CNN["epochs"])):
         t = timings[name]
         per_epoch = statistics.median(t["epoch_seconds"][1:]) / fraction  # at the full image count
         result[name] = {**t, "seconds_per_epoch": round(per_epoch, 2), "epochs": epochs,
@@ -331,7 +332,8 @@ def bench_side_by_side(epochs: int, fraction: float) -> dict:
         raise BenchError(f"the side-by-side run failed ({status}); build/bench/side-by-side/ holds its output.")
     result = project(json.loads(out.read_text()), fraction, best_epochs())
     print(f"  07's best {result['07_best']['seconds_per_epoch']} s per epoch x {result['07_best']['epochs']}, "
-          f"seed CNN {result['seed_deeper_cnn']['seconds_per_epoch']} s x {SEED['epochs']}: ratio {result['ratio']}")
+          f"seed CNN {result['seed_deeper_cnn']['seconds_per_epoch']} s x {SEED_COURSE_CNN['epochs']}: "
+          f"ratio {result['ratio']}")
     return result | {"measured_epochs": epochs, "load_before": load}
 
 
@@ -385,8 +387,8 @@ def measure(parts: list[str], args: argparse.Namespace, bench: dict, path: Path)
                 bench.setdefault("notebooks", {}).setdefault(profile, {}).update(rows)
         elif part == "smoke-least":  # kept per notebook too
             bench.setdefault(part, {}).update(bench_smoke_least(args.notebooks))
-        elif part == "floor":
-            bench[part] = {"measured": now(), **bench_floor()}
+        elif part == "startup":
+            bench[part] = {"measured": now(), **bench_startup()}
         else:
             bench[part] = {"measured": now(), **bench_side_by_side(args.epochs, args.fraction)}
         path.write_text(json.dumps(bench, indent=2) + "\n")

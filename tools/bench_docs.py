@@ -5,8 +5,8 @@ from __future__ import annotations
 from tools.common import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
-# Issue 14's budgets for the workshop profile and the smoke run.
-QUICK_TOTAL, QUICK_EACH, SMOKE_TIMES_FLOOR = 1_200, 240, 3
+# The course's budgets: the quick series and each quick notebook in seconds, the smoke series in start-up times.
+QUICK_TOTAL, QUICK_EACH, SMOKE_TIMES_STARTUP = 1_200, 240, 3
 
 INTRO = """# Benchmarks
 
@@ -28,7 +28,7 @@ checkpoints in `build/bench/`, never in a run's own folders.
   images). Every cell still runs, so the second is what the smoke series costs for its code paths
   (kernels, imports, graph tracing, figures), whatever its data: the part of the smoke time that
   smaller smoke data cannot remove.
-- **floor**: what any notebook costs before its first lesson: a kernel start, then a kernel start
+- **startup**: what any notebook costs before its first lesson: a kernel start, then a kernel start
   plus the TensorFlow import (median of 3 runs each).
 - **side-by-side**: notebook 07's best model, as the notebook defines it (its cells tagged
   `bench-model` run as they are: setup, data, the model builder; then the model of its section 6),
@@ -39,7 +39,7 @@ checkpoints in `build/bench/`, never in a run's own folders.
 
 ```bash
 make bench                                   # every part (about an hour)
-make bench ONLY=floor,side-by-side           # some parts; the others keep their last figures
+make bench ONLY=startup,side-by-side         # some parts; the others keep their last figures
 make bench ONLY=smoke-least                  # about 15 minutes
 .venv/bin/python tools/bench.py --only notebooks --notebooks 01 03 --profiles smoke
 .venv/bin/python tools/bench.py --only side-by-side --fraction 0.1 --epochs 3   # a share of the images
@@ -61,31 +61,31 @@ def header(bench: dict) -> list[str]:
     return lines + ([f"\n**Note.** {bench['note']}"] if bench.get("note") else [])
 
 
-def floor_seconds(bench: dict) -> float | None:
+def startup_seconds(bench: dict) -> float | None:
     """Kernel start plus TensorFlow import, median seconds."""
-    return bench.get("floor", {}).get("kernel_and_tensorflow", {}).get("median_seconds")
+    return bench.get("startup", {}).get("kernel_and_tensorflow", {}).get("median_seconds")
 
 
 def notebooks_section(bench: dict) -> list[str]:
-    """Wall time per notebook and profile, the totals, and how they stand against issue 14's budgets."""
+    """Wall time per notebook and profile, the totals, and how they stand against the course's budgets."""
     runs = bench.get("notebooks", {})
     smoke, quick = runs.get("smoke", {}), runs.get("quick", {})
     names = sorted(set(smoke) | set(quick))
     if not names:
         return []
-    floor = floor_seconds(bench)
-    out = ["", "## Notebooks", "", "| notebook | smoke | quick | smoke ÷ floor | measured |",
+    startup = startup_seconds(bench)
+    out = ["", "## Notebooks", "", "| notebook | smoke | quick | smoke ÷ start-up | measured |",
            "|---|---:|---:|---:|---|"]
     for name in names:
         s, q = smoke.get(name, {}), quick.get(name, {})
-        ratio = f"{s['seconds'] / floor:.1f}x" if s and floor else "–"
+        ratio = f"{s['seconds'] / startup:.1f}x" if s and startup else "–"
         failed = [p for p, r in (("smoke", s), ("quick", q)) if r and r["status"] != "ok"]
         when = max(r["measured"] for r in (s, q) if r)
         out.append(f"| {name} | {seconds(s.get('seconds'))} | {seconds(q.get('seconds'))} | {ratio} | {when}"
                    f"{' (failed: ' + ', '.join(failed) + ')' if failed else ''} |")
     totals = {p: sum(r["seconds"] for r in rows.values()) for p, rows in (("smoke", smoke), ("quick", quick))}
     out.append(f"| **all {len(names)}** | {seconds(totals['smoke'])} | {seconds(totals['quick'])} | | |")
-    out += ["", budgets(smoke, quick, totals, floor)]
+    out += ["", budgets(smoke, quick, totals, startup)]
     return out + models_section(smoke, quick)
 
 
@@ -94,16 +94,17 @@ def notebooks(n: int) -> str:
     return f"{n} notebook{'s' * (n != 1)}"
 
 
-def budgets(smoke: dict, quick: dict, totals: dict, floor: float | None) -> str:
-    """The totals against issue 14's budgets, as measured."""
+def budgets(smoke: dict, quick: dict, totals: dict, startup: float | None) -> str:
+    """The totals against the course's budgets, as measured."""
     text = []
     if quick:
         slowest = max(quick, key=lambda n: quick[n]["seconds"])
         text.append(f"Quick: {totals['quick']:,.0f} s for {notebooks(len(quick))} (budget {QUICK_TOTAL:,} s), the "
                     f"slowest {slowest} at {quick[slowest]['seconds']:,.0f} s (budget {QUICK_EACH} s each).")
-    if smoke and floor:
-        text.append(f"Smoke: {totals['smoke']:,.0f} s, {totals['smoke'] / (len(smoke) * floor):.1f} times the floor "
-                    f"of {notebooks(len(smoke))} ({len(smoke)} x {floor:.1f} s; budget {SMOKE_TIMES_FLOOR} times).")
+    if smoke and startup:
+        ratio = totals["smoke"] / (len(smoke) * startup)
+        text.append(f"Smoke: {totals['smoke']:,.0f} s, {ratio:.1f} times the start-up time of {notebooks(len(smoke))} "
+                    f"({len(smoke)} x {startup:.1f} s; budget {SMOKE_TIMES_STARTUP} times).")
     return " ".join(text)
 
 
@@ -126,18 +127,18 @@ def models_section(smoke: dict, quick: dict) -> list[str]:
 
 
 def least_section(bench: dict) -> list[str]:
-    """The smoke series at its least, beside the smoke run, against the floor and issue 14's budget."""
+    """The smoke series at its least, beside the smoke run, against the start-up time and the course's budget."""
     least = bench.get("smoke-least", {})
     if not least:
         return []
-    floor = floor_seconds(bench)
+    startup = startup_seconds(bench)
     out = ["", "## The smoke series at its least", "",
            "Each notebook as it is and at its least, one right after the other.", "",
-           "| notebook | smoke as it is | at its least | least ÷ as it is | least ÷ floor | measured |",
+           "| notebook | smoke as it is | at its least | least ÷ as it is | least ÷ start-up | measured |",
            "|---|---:|---:|---:|---:|---|"]
     for name in sorted(least):
         r = least[name]
-        ratio = f"{r['seconds'] / floor:.1f}x" if floor else "–"
+        ratio = f"{r['seconds'] / startup:.1f}x" if startup else "–"
         failed = [f"{label}: {r[key]}" for label, key in (("as it is", "smoke_status"), ("least", "status"))
                   if r[key] != "ok"]
         out.append(f"| {name} | {seconds(r['smoke_seconds'])} | {seconds(r['seconds'])} | "
@@ -145,19 +146,20 @@ def least_section(bench: dict) -> list[str]:
                    f"{' (failed: ' + '; '.join(failed) + ')' if failed else ''} |")
     total, as_is = (sum(r[key] for r in least.values()) for key in ("seconds", "smoke_seconds"))
     out.append(f"| **all {len(least)}** | {seconds(as_is)} | {seconds(total)} | {total / as_is:.2f} | | |")
-    if floor:
-        times = total / (len(least) * floor)
+    if startup:
+        times = total / (len(least) * startup)
         verdict = ("so smaller smoke data alone cannot bring the series within it: only fewer code paths (fewer "
-                   "models to trace, fewer figures) or a faster machine can" if times > SMOKE_TIMES_FLOOR else
+                   "models to trace, fewer figures) or a faster machine can" if times > SMOKE_TIMES_STARTUP else
                    "so smaller smoke data can bring the series within it")
-        out += ["", f"At its least the smoke series takes {total:,.0f} s, {times:.1f} times the floor of "
-                f"{notebooks(len(least))} ({len(least)} x {floor:.1f} s; budget {SMOKE_TIMES_FLOOR} times), {verdict}."]
+        out += ["", f"At its least the smoke series takes {total:,.0f} s, {times:.1f} times the start-up time "
+                f"of {notebooks(len(least))} ({len(least)} x {startup:.1f} s; budget {SMOKE_TIMES_STARTUP} times), "
+                f"{verdict}."]
     return out
 
 
-def floor_section(bench: dict) -> list[str]:
+def startup_section(bench: dict) -> list[str]:
     """Kernel start, and kernel start plus the TensorFlow import."""
-    f = bench.get("floor")
+    f = bench.get("startup")
     if not f:
         return []
     return ["", "## What a notebook costs before its first lesson", "",
@@ -182,13 +184,13 @@ def side_by_side_section(bench: dict) -> list[str]:
                    f"{r['seconds_per_epoch']:.1f} s | {r['epochs']} | {r['projected_seconds'] / 60:.1f} min |")
     share = "" if s["fraction"] == 1 else (f" Measured on {s['fraction']:.0%} of the images and scaled up to all "
                                            "of them, so a rough figure.")
-    out += ["", f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (issue 14 asks for at most "
-            f"1.0). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share}"]
+    out += ["", f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (the course's budget is at "
+            f"most 1.0). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share}"]
     return out
 
 
 def page(bench: dict) -> str:
     """The whole page."""
     lines = [INTRO.rstrip(), "", "## Latest figures", "", *header(bench), *notebooks_section(bench),
-             *least_section(bench), *floor_section(bench), *side_by_side_section(bench)]
+             *least_section(bench), *startup_section(bench), *side_by_side_section(bench)]
     return "\n".join(lines).rstrip() + "\n"

@@ -102,16 +102,17 @@ def provenance(times: dict[str, dict[str, Measurement]]) -> str:
 def smoke_least(bench: dict) -> str:
     """docs/testing.md's sentence on the smoke series at its least, from the bench's figures."""
     least = bench.get("smoke-least", {})
-    floor = bench.get("floor", {}).get("kernel_and_tensorflow", {}).get("median_seconds")
-    if not least or not floor:
-        return "No measurement of the smoke series at its least yet (`make bench ONLY=smoke-least,floor`)."
+    startup = bench.get("startup", {}).get("kernel_and_tensorflow", {}).get("median_seconds")
+    if not least or not startup:
+        return "No measurement of the smoke series at its least yet (`make bench ONLY=smoke-least,startup`)."
     total, as_is = (sum(r[key] for r in least.values()) for key in ("seconds", "smoke_seconds"))
     when = sorted(r["measured"] for r in least.values())
     cpu = bench.get("machine", {})
     return (f"On {when[0][:10]} ({when[0][11:]}-{when[-1][11:]}, a {cpu.get('cores')}-core {cpu.get('cpu')}) the "
             f"series took {as_is:,.0f} s as it is and {total:,.0f} s at its least, {total / as_is:.2f} of it, against "
-            f"a floor of {floor:.1f} s per notebook (kernel start and TensorFlow import): "
-            f"{total / (len(least) * floor):.1f} times the floor of {len(least)} notebooks even with almost no data.")
+            f"a start-up time of {startup:.1f} s per notebook (kernel start and TensorFlow import): "
+            f"{total / (len(least) * startup):.1f} times the start-up time of {len(least)} notebooks even with "
+            "almost no data.")
 
 
 def all_times(root: Path = ROOT) -> dict[str, dict[str, Measurement]]:
