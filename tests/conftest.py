@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import data
 from helpers.data import fashion_mnist
 
 
@@ -24,8 +23,8 @@ def isolated(monkeypatch, tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_fashion_dir() -> Path:
     """A folder with the real, verified Fashion-MNIST files (found the way notebooks find them)."""
-    for cand in data.fashion_mnist_candidates():
-        if all((cand.path / f.name).is_file() for f in data.FASHION_FILES.values()):
+    for cand in fashion_mnist.fashion_mnist_candidates():
+        if all((cand.path / f.name).is_file() for f in fashion_mnist.FASHION_FILES.values()):
             return cand.path
     pytest.fail(
         "These tests need the real Fashion-MNIST files: run `make data` or "
@@ -38,7 +37,7 @@ def fashion_copy(tmp_path, real_fashion_dir) -> Path:
     """A private copy of the real files that a test may damage."""
     folder = tmp_path / "fashion-mnist"
     folder.mkdir()
-    for spec in data.FASHION_FILES.values():
+    for spec in fashion_mnist.FASHION_FILES.values():
         shutil.copyfile(real_fashion_dir / spec.name, folder / spec.name)
     return folder
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from helpers import data, paths
-from helpers.data import fashion_mnist
+from helpers.data import errors, fashion_mnist
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -56,7 +56,7 @@ def test_class_names_are_the_ten_fashion_classes():
 
 
 def test_the_source_names_the_copy_used(fashion_copy):
-    assert data.fashion_mnist_source(fashion_copy).endswith("(data_dir argument)")
+    assert fashion_mnist.fashion_mnist_source(fashion_copy).endswith("(data_dir argument)")
 
 
 # Each way a file can be bad, the error class it must raise, and words its message must hold.
@@ -116,15 +116,15 @@ def missing_file(folder):
 
 
 BAD_FILES = [
-    (truncate_gz, data.CorruptFileError, "truncated"),
-    (not_gzip, data.CorruptFileError, "not a valid gzip"),
-    (swap_train_and_test_images, data.WrongFileError, "swapped"),
-    (labels_in_place_of_images, data.WrongFileError, "holds labels"),
-    (edited_pixel, data.WrongFileError, "SHA-256"),
-    (other_image_size, data.WrongFileError, "32x32"),
-    (short_content, data.CorruptFileError, "truncated or padded"),
-    (bad_magic, data.WrongFileError, "magic number"),
-    (missing_file, data.MissingFileError, "lacks"),
+    (truncate_gz, errors.CorruptFileError, "truncated"),
+    (not_gzip, errors.CorruptFileError, "not a valid gzip"),
+    (swap_train_and_test_images, errors.WrongFileError, "swapped"),
+    (labels_in_place_of_images, errors.WrongFileError, "holds labels"),
+    (edited_pixel, errors.WrongFileError, "SHA-256"),
+    (other_image_size, errors.WrongFileError, "32x32"),
+    (short_content, errors.CorruptFileError, "truncated or padded"),
+    (bad_magic, errors.WrongFileError, "magic number"),
+    (missing_file, errors.MissingFileError, "lacks"),
 ]
 
 
@@ -144,10 +144,10 @@ def test_each_bad_file_gives_its_own_clear_error(fashion_copy, damage, error, wo
 
 def test_an_explicit_folder_is_never_swapped_for_another_copy(fashion_copy, monkeypatch):
     truncate_gz(fashion_copy)
-    with pytest.raises(data.CorruptFileError):
+    with pytest.raises(errors.CorruptFileError):
         data.load_fashion_mnist(fashion_copy)
     monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
-    with pytest.raises(data.CorruptFileError):
+    with pytest.raises(errors.CorruptFileError):
         data.load_fashion_mnist()
 
 
@@ -161,7 +161,7 @@ def test_an_explicit_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatc
 
 def test_course_data_dir_is_used(fashion_copy, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
-    assert data.fashion_mnist_source() == f"{paths.display_path(fashion_copy)} (COURSE_DATA_DIR)"
+    assert fashion_mnist.fashion_mnist_source() == f"{paths.display_path(fashion_copy)} (COURSE_DATA_DIR)"
 
 
 def test_a_bad_project_copy_is_skipped_loudly(fashion_copy, monkeypatch, tmp_path, real_fashion_dir):
@@ -226,7 +226,7 @@ def test_a_gzip_bomb_is_refused_before_it_is_decompressed_whole(fashion_copy):
     assert path.stat().st_size < 1 << 20  # under 1 MiB on disk, 128 MiB inside
     tracemalloc.start()
     try:
-        with pytest.raises(data.CorruptFileError) as info:
+        with pytest.raises(errors.CorruptFileError) as info:
             data.load_fashion_mnist(fashion_copy)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -237,7 +237,7 @@ def test_a_gzip_bomb_is_refused_before_it_is_decompressed_whole(fashion_copy):
 
 def test_an_unreadable_file_the_user_named_is_a_course_error(fashion_copy, deny):
     deny(fashion_copy / "t10k-images-idx3-ubyte.gz")
-    with pytest.raises(data.UnreadableFileError) as info:
+    with pytest.raises(errors.UnreadableFileError) as info:
         data.load_fashion_mnist(fashion_copy)
     message = str(info.value)
     assert "t10k-images-idx3-ubyte.gz cannot be read by this user (permission denied)" in message
@@ -247,7 +247,7 @@ def test_an_unreadable_file_the_user_named_is_a_course_error(fashion_copy, deny)
 def test_an_unreadable_folder_the_user_named_is_a_course_error(fashion_copy, deny, monkeypatch):
     deny(fashion_copy)
     monkeypatch.setenv("COURSE_DATA_DIR", str(fashion_copy.parent))
-    with pytest.raises(data.UnreadableFileError, match="fashion-mnist.* cannot be read by this user"):
+    with pytest.raises(errors.UnreadableFileError, match="fashion-mnist.* cannot be read by this user"):
         data.load_fashion_mnist()
 
 

@@ -16,7 +16,16 @@ import numpy as np
 import pytest
 
 from helpers import capstone, data, paths
-from helpers.data import cifar100, cifar100_archive, cifar100_fixture, cifar100_format
+from helpers.data import cifar100, cifar100_fixture, cifar100_format
+from helpers.data.cifar100_fixture import FIXTURE_MANIFEST
+from helpers.data.cifar100_format import CIFAR100_ARCHIVE, CIFAR100_KERAS_NAME
+from helpers.data.errors import (
+    CorruptFileError,
+    MissingFileError,
+    UnreadableFileError,
+    UnverifiedFileError,
+    WrongFileError,
+)
 
 SMALL = {"train_per_class": 3, "test_per_class": 2, "seed": 7}  # 300 + 200 images: fast to make and check
 
@@ -24,7 +33,7 @@ SMALL = {"train_per_class": 3, "test_per_class": 2, "seed": 7}  # 300 + 200 imag
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test reads its files afresh."""
-    cifar100_archive._read_cifar100.cache_clear()
+    cifar100._verified_arrays.cache_clear()
     cifar100_fixture._fixture_tar.cache_clear()
 
 
@@ -64,7 +73,7 @@ def repack(archive: Path, files: dict[str, bytes], update_manifest: bool = True)
             tar.addfile(info, io.BytesIO(payload))
     archive.write_bytes(gzip.compress(buffer.getvalue()))
     if update_manifest:
-        manifest_path = archive.parent / data.FIXTURE_MANIFEST
+        manifest_path = archive.parent / FIXTURE_MANIFEST
         manifest = json.loads(manifest_path.read_text())
         manifest["sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
         manifest_path.write_text(json.dumps(manifest))
@@ -101,7 +110,7 @@ def test_fixture_loads_with_the_documented_shapes_dtypes_and_labels(fixture_dir)
 def test_keras_own_reader_returns_the_same_arrays_from_the_fixture(fixture_dir, tmp_path, monkeypatch):
     # keras.datasets.cifar100.load_data, with its download pointed at the extracted fixture.
     extracted = tmp_path / "extracted"
-    with tarfile.open(fixture_dir / data.CIFAR100_ARCHIVE) as tar:
+    with tarfile.open(fixture_dir / CIFAR100_ARCHIVE) as tar:
         tar.extractall(extracted, filter="data")
     from keras.src.datasets import cifar100 as keras_reader
 
@@ -130,7 +139,7 @@ def test_names_and_mapping_are_cifar100s():
 
 
 def test_fixture_has_the_exact_cifar100_layout(fixture_dir):
-    files = members(fixture_dir / data.CIFAR100_ARCHIVE)
+    files = members(fixture_dir / CIFAR100_ARCHIVE)
     assert set(files) == {"cifar-100-python/meta", "cifar-100-python/train", "cifar-100-python/test"}
     meta = pickle.loads(files["cifar-100-python/meta"], encoding="bytes")
     assert set(meta) == {b"fine_label_names", b"coarse_label_names"}
@@ -194,19 +203,19 @@ def test_the_loaded_arrays_cannot_be_changed_by_accident(fixture_dir):
 
 
 def truncated(folder):
-    path = folder / data.CIFAR100_ARCHIVE
+    path = folder / CIFAR100_ARCHIVE
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def edited_image_byte(folder):
-    path = folder / data.CIFAR100_ARCHIVE
+    path = folder / CIFAR100_ARCHIVE
     raw = bytearray(gzip.decompress(path.read_bytes()))
     raw[-100] ^= 0xFF  # a pixel of the last member
     path.write_bytes(gzip.compress(bytes(raw)))
 
 
 def edited_along_with_its_manifest(folder):
-    archive = folder / data.CIFAR100_ARCHIVE
+    archive = folder / CIFAR100_ARCHIVE
     files = members(archive)
     train = pickle.loads(files["cifar-100-python/train"], encoding="bytes")
     train[b"fine_labels"][0] = (train[b"fine_labels"][0] + 1) % 100
@@ -215,29 +224,29 @@ def edited_along_with_its_manifest(folder):
 
 
 def manifest_removed(folder):
-    (folder / data.FIXTURE_MANIFEST).unlink()
+    (folder / FIXTURE_MANIFEST).unlink()
 
 
 def manifest_garbled(folder):
-    (folder / data.FIXTURE_MANIFEST).write_text("{not json")
+    (folder / FIXTURE_MANIFEST).write_text("{not json")
 
 
 def not_gzip_with_forged_manifest(folder):
-    archive = folder / data.CIFAR100_ARCHIVE
+    archive = folder / CIFAR100_ARCHIVE
     archive.write_text("<html>404 Not Found</html>")
-    manifest_path = folder / data.FIXTURE_MANIFEST
+    manifest_path = folder / FIXTURE_MANIFEST
     manifest = json.loads(manifest_path.read_text())
     manifest["sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
     manifest_path.write_text(json.dumps(manifest))
 
 
 BAD_ARCHIVES = [
-    (truncated, data.CorruptFileError, "has changed since make_cifar100_fixture wrote it"),
-    (edited_image_byte, data.CorruptFileError, "truncated or edited"),
-    (edited_along_with_its_manifest, data.UnverifiedFileError, "not what make_cifar100_fixture makes"),
-    (manifest_removed, data.UnverifiedFileError, "not the CIFAR-100 archive that Keras pins"),
-    (manifest_garbled, data.WrongFileError, "is not a fixture manifest"),
-    (not_gzip_with_forged_manifest, data.CorruptFileError, "not a valid gzip file"),
+    (truncated, CorruptFileError, "has changed since make_cifar100_fixture wrote it"),
+    (edited_image_byte, CorruptFileError, "truncated or edited"),
+    (edited_along_with_its_manifest, UnverifiedFileError, "not what make_cifar100_fixture makes"),
+    (manifest_removed, UnverifiedFileError, "not the CIFAR-100 archive that Keras pins"),
+    (manifest_garbled, WrongFileError, "is not a fixture manifest"),
+    (not_gzip_with_forged_manifest, CorruptFileError, "not a valid gzip file"),
 ]
 
 
@@ -250,7 +259,7 @@ def test_each_bad_archive_gives_its_own_clear_error(fixture_dir, damage, error, 
     message = str(info.value)
     assert isinstance(info.value, data.DataError)
     assert words in message, message
-    assert data.CIFAR100_ARCHIVE in message or data.FIXTURE_MANIFEST in message, message  # names the file
+    assert CIFAR100_ARCHIVE in message or FIXTURE_MANIFEST in message, message  # names the file
     assert "aside" in message, message  # says how to fix it
     assert snapshot(fixture_dir) == before  # nothing deleted or rewritten
 
@@ -258,11 +267,11 @@ def test_each_bad_archive_gives_its_own_clear_error(fixture_dir, damage, error, 
 def test_a_forged_archive_is_never_unpickled(fixture_dir, tmp_path):
     # A pickle that would create a file when loaded, in an archive whose manifest was forged to match.
     marker = tmp_path / "code-ran"
-    archive = fixture_dir / data.CIFAR100_ARCHIVE
+    archive = fixture_dir / CIFAR100_ARCHIVE
     files = members(archive)
     files["cifar-100-python/meta"] = pickle.dumps(Payload(marker), protocol=4)
     repack(archive, files)
-    with pytest.raises(data.UnverifiedFileError):
+    with pytest.raises(UnverifiedFileError):
         data.load_cifar100(data_dir=fixture_dir)
     assert not marker.exists()
 
@@ -270,19 +279,19 @@ def test_a_forged_archive_is_never_unpickled(fixture_dir, tmp_path):
 def test_the_unpickler_refuses_code_even_in_a_verified_archive(fixture_dir, tmp_path, monkeypatch):
     # Second line of defence: pretend the forged archive had the pinned checksum.
     marker = tmp_path / "code-ran"
-    archive = fixture_dir / data.CIFAR100_ARCHIVE
+    archive = fixture_dir / CIFAR100_ARCHIVE
     files = members(archive)
     files["cifar-100-python/meta"] = pickle.dumps(Payload(marker), protocol=4)
     repack(archive, files, update_manifest=False)
     monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
-    with pytest.raises(data.WrongFileError, match="refused to load the global pathlib"):
+    with pytest.raises(WrongFileError, match="refused to load the global pathlib"):
         data.load_cifar100(data_dir=fixture_dir)
     assert not marker.exists()
 
 
 def test_an_archive_with_the_pinned_checksum_is_read_as_the_original(fixture_dir, monkeypatch):
     # The original's path: no manifest needed, and the copy is not called a fixture.
-    archive = fixture_dir / data.CIFAR100_ARCHIVE
+    archive = fixture_dir / CIFAR100_ARCHIVE
     monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
     manifest_removed(fixture_dir)
     copy = data.find_cifar100(fixture_dir)
@@ -294,7 +303,7 @@ def test_extracted_files_without_the_archive_are_explained(tmp_path):
     folder = tmp_path / "cifar-100"
     (folder / "cifar-100-python").mkdir(parents=True)
     (folder / "cifar-100-python" / "train").write_bytes(b"pickles")
-    with pytest.raises(data.MissingFileError, match="only the archive can be verified"):
+    with pytest.raises(MissingFileError, match="only the archive can be verified"):
         data.load_cifar100(data_dir=folder)
 
 
@@ -317,8 +326,8 @@ def test_course_data_dir_is_used(fixture_dir, monkeypatch):
 def test_the_keras_cache_is_found_under_keras_own_name(fixture_dir, no_network, monkeypatch):
     cache = Path(os.environ["KERAS_HOME"]) / "datasets"
     cache.mkdir(parents=True)
-    archive = fixture_dir / data.CIFAR100_ARCHIVE
-    (cache / f"{data.CIFAR100_KERAS_NAME}_archive").write_bytes(archive.read_bytes())
+    archive = fixture_dir / CIFAR100_ARCHIVE
+    (cache / f"{CIFAR100_KERAS_NAME}_archive").write_bytes(archive.read_bytes())
     monkeypatch.setattr(cifar100_format, "CIFAR100_SHA256", hashlib.sha256(archive.read_bytes()).hexdigest())
     copy = data.find_cifar100()
     assert copy.label == "Keras cache" and not copy.is_fixture
@@ -327,12 +336,12 @@ def test_the_keras_cache_is_found_under_keras_own_name(fixture_dir, no_network, 
 def test_a_bad_copy_in_an_automatic_place_is_skipped_loudly(tmp_path, no_network):
     project_copy = tmp_path / "course" / "data" / "cifar-100"
     project_copy.mkdir(parents=True)
-    (project_copy / data.CIFAR100_ARCHIVE).write_bytes(b"not the archive")
+    (project_copy / CIFAR100_ARCHIVE).write_bytes(b"not the archive")
     with pytest.warns(data.DataWarning, match="Skipping a bad copy of CIFAR-100"):
         with pytest.raises(data.DataNotFoundError) as info:
             data.find_cifar100()
     assert "Skipped project data folder" in str(info.value)
-    assert (project_copy / data.CIFAR100_ARCHIVE).read_bytes() == b"not the archive"
+    assert (project_copy / CIFAR100_ARCHIVE).read_bytes() == b"not the archive"
 
 
 def test_no_data_and_no_network_fails_quickly_with_the_fixes(no_network):
@@ -348,7 +357,7 @@ def test_no_data_and_no_network_fails_quickly_with_the_fixes(no_network):
         signal.alarm(0)
     message = str(info.value)
     assert "could not be downloaded" in message and "Looked in" in message
-    for fix in ("make data", data.CIFAR100_ARCHIVE, "COURSE_DATA_DIR", "fixture"):
+    for fix in ("make data", CIFAR100_ARCHIVE, "COURSE_DATA_DIR", "fixture"):
         assert fix in message
     cache = Path(os.environ["KERAS_HOME"])
     assert not [p for p in cache.rglob("*") if p.is_file()]  # no half-downloaded file left behind
@@ -357,7 +366,7 @@ def test_no_data_and_no_network_fails_quickly_with_the_fixes(no_network):
 def test_a_bad_keras_cache_copy_is_not_downloaded_over(tmp_path, no_network):
     cache = Path(os.environ["KERAS_HOME"]) / "datasets"
     cache.mkdir(parents=True)
-    bad = cache / f"{data.CIFAR100_KERAS_NAME}_archive"
+    bad = cache / f"{CIFAR100_KERAS_NAME}_archive"
     bad.write_bytes(b"half a download")
     with pytest.warns(data.DataWarning):
         with pytest.raises(data.DataNotFoundError, match="No usable copy"):
@@ -371,15 +380,15 @@ def test_a_bad_keras_cache_copy_is_not_downloaded_over(tmp_path, no_network):
 def test_smoke_always_uses_the_fixture(no_network, fixture_dir, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(fixture_dir.parent))  # even where another copy exists
     monkeypatch.setattr(cifar100, "FIXTURE_DEFAULTS", SMALL)
-    copy = data.choose_cifar100("smoke")
-    assert copy.is_fixture and copy.folder == data.cifar100_fixture_dir()
+    copy = cifar100.choose_cifar100("smoke")
+    assert copy.is_fixture and copy.folder == cifar100_fixture.cifar100_fixture_dir()
     assert "smoke profile" in copy.note
-    assert (data.cifar100_fixture_dir() / data.FIXTURE_MANIFEST).is_file()
+    assert (cifar100_fixture.cifar100_fixture_dir() / FIXTURE_MANIFEST).is_file()
 
 
 def test_without_cifar100_other_profiles_fall_back_to_the_fixture_and_say_why(no_network, monkeypatch):
     monkeypatch.setattr(cifar100, "FIXTURE_DEFAULTS", SMALL)
-    copy = data.choose_cifar100("full")
+    copy = cifar100.choose_cifar100("full")
     assert copy.is_fixture and copy.n_train == 300
     assert "could not be downloaded" in copy.note
 
@@ -387,8 +396,8 @@ def test_without_cifar100_other_profiles_fall_back_to_the_fixture_and_say_why(no
 def test_a_bad_copy_the_user_named_stops_the_run(fixture_dir, no_network, monkeypatch):
     truncated(fixture_dir)
     monkeypatch.setenv("COURSE_DATA_DIR", str(fixture_dir.parent))
-    with pytest.raises(data.CorruptFileError):
-        data.choose_cifar100("full")
+    with pytest.raises(CorruptFileError):
+        cifar100.choose_cifar100("full")
 
 
 def test_setup_names_the_fixture_and_checks_the_subset_against_it(no_network, monkeypatch, capsys):
@@ -417,7 +426,7 @@ def test_weights_are_random_in_smoke_and_without_network(no_network):
 
 
 def test_a_cached_weights_file_is_used_only_if_it_matches_the_pin(no_network, monkeypatch):
-    target = Path(os.environ["KERAS_HOME"]) / "models" / data.RESNET50_WEIGHTS_FILE
+    target = Path(os.environ["KERAS_HOME"]) / "models" / capstone.RESNET50_WEIGHTS_FILE
     target.parent.mkdir(parents=True)
     target.write_bytes(b"not weights")
     weights = data.resnet50_weights("full")
@@ -429,12 +438,12 @@ def test_a_cached_weights_file_is_used_only_if_it_matches_the_pin(no_network, mo
 
 def test_the_banner_is_loud_unless_data_and_weights_are_real(fixture_dir):
     fixture = data.find_cifar100(fixture_dir)
-    random_weights = data.ResNet50Weights(None, "no network")
+    random_weights = capstone.ResNet50Weights(None, "no network")
     banner = data.cifar100_banner(fixture, random_weights)
     assert "NOT CIFAR-100" in banner and "RANDOM weights" in banner and "meaningless" in banner
     assert banner.startswith("!" * 78)
-    real = data.Cifar100Copy(fixture.archive, "Keras cache", False, 50_000, 10_000)
-    imagenet = data.ResNet50Weights(Path("weights.h5"), "ImageNet weights")
+    real = cifar100.Cifar100Copy(fixture.archive, "Keras cache", False, 50_000, 10_000)
+    imagenet = capstone.ResNet50Weights(Path("weights.h5"), "ImageNet weights")
     assert "real results" in data.cifar100_banner(real, imagenet)
     only_weights = data.cifar100_banner(real, random_weights)
     assert "RANDOM" in only_weights and "FIXTURE" not in only_weights
@@ -446,49 +455,49 @@ def test_the_banner_is_loud_unless_data_and_weights_are_real(fixture_dir):
 def test_a_foreign_archive_refuses_the_fixture_and_leaves_nothing_new(tmp_path):
     folder = tmp_path / "cifar-100"
     folder.mkdir()
-    (folder / data.CIFAR100_ARCHIVE).write_bytes(b"someone else's archive")
+    (folder / CIFAR100_ARCHIVE).write_bytes(b"someone else's archive")
     before = snapshot(folder)
-    with pytest.raises(data.WrongFileError, match="already exists .* Nothing was written"):
+    with pytest.raises(WrongFileError, match="already exists .* Nothing was written"):
         data.make_cifar100_fixture(folder, **SMALL)
-    assert snapshot(folder) == before and sorted(p.name for p in folder.iterdir()) == [data.CIFAR100_ARCHIVE]
-    with pytest.raises(data.UnverifiedFileError, match="no fixture manifest"):  # not "the archive was edited"
+    assert snapshot(folder) == before and sorted(p.name for p in folder.iterdir()) == [CIFAR100_ARCHIVE]
+    with pytest.raises(UnverifiedFileError, match="no fixture manifest"):  # not "the archive was edited"
         data.load_cifar100(data_dir=folder)
 
 
 def test_a_folder_where_the_archive_should_be_is_a_course_error(tmp_path):
     folder = tmp_path / "cifar-100"
-    (folder / data.CIFAR100_ARCHIVE).mkdir(parents=True)
-    with pytest.raises(data.WrongFileError, match="cifar-100-python.tar.gz is a folder where .* Move it aside"):
+    (folder / CIFAR100_ARCHIVE).mkdir(parents=True)
+    with pytest.raises(WrongFileError, match="cifar-100-python.tar.gz is a folder where .* Move it aside"):
         data.load_cifar100(data_dir=folder)
-    with pytest.raises(data.WrongFileError, match="is a folder where the fixture's cifar-100-python.tar.gz should be"):
+    with pytest.raises(WrongFileError, match="is a folder where the fixture's cifar-100-python.tar.gz should be"):
         data.make_cifar100_fixture(folder, **SMALL)
-    with pytest.raises(data.WrongFileError, match="is a folder where a file should be"):
-        data.read_cifar100_archive(folder / data.CIFAR100_ARCHIVE)
-    assert sorted(p.name for p in folder.iterdir()) == [data.CIFAR100_ARCHIVE]  # nothing written beside it
+    with pytest.raises(WrongFileError, match="is a folder where a file should be"):
+        cifar100.read_copy(folder / CIFAR100_ARCHIVE, "data_dir argument")
+    assert sorted(p.name for p in folder.iterdir()) == [CIFAR100_ARCHIVE]  # nothing written beside it
 
 
 def test_a_forged_manifest_cannot_vouch_for_a_gzip_bomb(fixture_dir):
     import zlib
 
-    archive = fixture_dir / data.CIFAR100_ARCHIVE
+    archive = fixture_dir / CIFAR100_ARCHIVE
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     archive.write_bytes(b"".join([*(packer.compress(bytes(1 << 20)) for _ in range(64)), packer.flush()]))
-    manifest_path = fixture_dir / data.FIXTURE_MANIFEST
+    manifest_path = fixture_dir / FIXTURE_MANIFEST
     manifest = json.loads(manifest_path.read_text())
     manifest["sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
     manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(data.CorruptFileError, match="cifar-100-python.tar.gz decompresses to more than the"):
+    with pytest.raises(CorruptFileError, match="cifar-100-python.tar.gz decompresses to more than the"):
         data.load_cifar100(data_dir=fixture_dir)
 
 
 def test_an_unreadable_archive_is_a_course_error(fixture_dir, deny):
-    deny(fixture_dir / data.CIFAR100_ARCHIVE)
-    with pytest.raises(data.UnreadableFileError, match="cifar-100-python.tar.gz cannot be read by this user"):
+    deny(fixture_dir / CIFAR100_ARCHIVE)
+    with pytest.raises(UnreadableFileError, match="cifar-100-python.tar.gz cannot be read by this user"):
         data.load_cifar100(data_dir=fixture_dir)
 
 
 def test_an_unreadable_weights_file_falls_back_to_random_weights_and_says_why(no_network, deny):
-    target = Path(os.environ["KERAS_HOME"]) / "models" / data.RESNET50_WEIGHTS_FILE
+    target = Path(os.environ["KERAS_HOME"]) / "models" / capstone.RESNET50_WEIGHTS_FILE
     target.parent.mkdir(parents=True)
     target.write_bytes(b"weights")
     deny(target)

@@ -1,7 +1,7 @@
 """The course's CIFAR-100 fixture: small synthetic images in the exact CIFAR-100 archive format.
 
 Notebook 09 runs on it where the real archive cannot be had. A manifest beside the archive
-records the settings it was made with; the loader (cifar100_archive) makes the archive again
+records the settings it was made with; the loader (cifar100) makes the archive again
 from them and opens it only if it is identical, so a manifest alone vouches for nothing.
 """
 
@@ -240,8 +240,10 @@ def make_cifar100_fixture(
 
 def fixture_manifest(path: Path) -> dict:
     """A fixture manifest's settings and sha256, checked for the fields and ranges make_cifar100_fixture writes."""
+    with reading(path, "let notebook 09 make a fresh fixture, which it does when it needs one."):
+        text = path.read_text()
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(text)
         settings = fixture_settings(*(manifest[key] for key in ("train_per_class", "test_per_class", "seed")))
         digest = manifest["sha256"]
         if not (isinstance(digest, str) and len(digest) == 64):

@@ -2,7 +2,7 @@
 
 CIFAR-100 is published as one archive of Python pickles, and unpickling a file runs
 whatever code its author put in it. So nothing is unpickled before the archive is
-verified (cifar100_archive), and only two kinds of archive pass: the original, by the
+verified (helpers.data.cifar100), and only two kinds of archive pass: the original, by the
 SHA-256 that Keras pins, and the course's own fixture (cifar100_fixture).
 """
 
