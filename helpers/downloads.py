@@ -18,7 +18,8 @@ def keras_cache_dir() -> Path:
 def keras_download(fname: str, origin: str, **options: object) -> Path:
     """keras.utils.get_file into the course's Keras cache; a failed fetch is a DownloadError with Keras' reason.
 
-    get_file fetches only a file that is absent, and never replaces one that is there.
+    get_file fetches only a file that is absent, and never replaces one that is there. Keras prints
+    "Downloading data from ..." before it tries; a failed try says so right under that line.
     """
     import keras  # imported here, not at the top: only a download needs Keras, which starts TensorFlow
 
@@ -26,5 +27,6 @@ def keras_download(fname: str, origin: str, **options: object) -> Path:
         path = keras.utils.get_file(fname, origin=origin, cache_dir=str(keras_cache_dir()), **options)
     except Exception as exc:  # Keras raises a bare Exception on a failed fetch
         reason = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"  ... download of {fname} FAILED: {reason}")
         raise DownloadError(reason) from exc
     return Path(path)
