@@ -142,6 +142,19 @@ def test_bar_can_start_its_axis_above_zero_and_refuses_to_hide_a_bar():
         plots.bar({"dense": 0.885, "cnn": 0.912}, "accuracy", start=0.9)
 
 
+def test_bar_keeps_a_negative_bars_label_clear_of_the_names():
+    # notebook 02's full run: Sneaker's -0.5 ran into its own tick label
+    changes = {"Coat": 4.4, "Pullover": 3.8, "Trouser": 0.6, "Ankle boot": 0.4, "Sneaker": -0.5}
+    fig = plots.bar(changes, "CNN minus dense", fmt="{:+.1f}")
+    canvas = FigureCanvasAgg(fig)  # the helper closed the figure: draw it on a fresh canvas
+    canvas.draw()
+    ax, renderer = fig.axes[0], canvas.get_renderer()
+    axis_left = ax.get_window_extent(renderer).x0
+    labels = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    assert labels["-0.5"].x0 >= axis_left  # inside the axes, right of the names
+    assert all(box.x1 <= ax.get_window_extent(renderer).x1 for box in labels.values())
+
+
 def test_history_figures_draw_each_curve_with_its_values():
     fig = plots.history_figure(HISTORY)
     assert isinstance(fig, go.Figure)
@@ -203,6 +216,17 @@ def test_receptive_fields_draws_inputs_above_outputs_on_one_scale():
     assert all(ax.get_xlim() == (-0.5, 29.5) for ax in fig.axes)  # the largest panel sets the common scale
 
 
+def test_receptive_fields_zoom_shows_the_top_left_corner_with_a_line_between_pixels():
+    fig = plots.receptive_fields([a_field_example()], zoom=8, title="The corner")
+    assert all(ax.get_xlim() == (-0.5, 7.5) and ax.get_ylim() == (7.5, -0.5) for ax in fig.axes)
+    assert list(fig.axes[0].get_xticks(minor=True)) == [k - 0.5 for k in range(9)]  # a line between pixels
+    assert fig.get_suptitle() == "The corner"
+    unzoomed = plots.receptive_fields([a_field_example()])
+    assert unzoomed.axes[0].get_xlim() == (-0.5, 27.5) and unzoomed.get_suptitle() == ""
+    with pytest.raises(ValueError, match="zoom must be a whole number"):
+        plots.receptive_fields([a_field_example()], zoom=0)
+
+
 def test_receptive_fields_refuses_fields_that_do_not_fit():
     with pytest.raises(ValueError, match="one field per marked pixel"):
         plots.receptive_fields([a_field_example(pixels=[(0, 0)])])
@@ -241,6 +265,18 @@ def test_signed_grid_can_scale_each_panel_and_mix_shapes():
     limits = [ax.images[0].get_clim() for ax in fig.axes if ax.images]
     assert limits[0] == (-2.0, 2.0) and limits[1] == (-1.0, 1.0)  # an all-zero panel still gets a valid scale
     assert not any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+
+
+def test_signed_grid_can_give_each_panel_its_own_colour_bar():
+    photo, edges = rng.uniform(size=(6, 6)), np.array([[1.0, -3.0], [0.5, 0.0]])
+    fig = plots.signed_grid([photo, edges], cols=2, shared_scale=False, each_colorbar=True)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    assert [ax.images[0].get_clim() for ax in panels] == [(0.0, photo.max()), (-3.0, 3.0)]  # white at 0 in both
+    assert [ax.images[0].get_cmap().name for ax in panels] == ["Reds", "RdBu_r"]
+    bars = [child for ax in panels for child in ax.child_axes]  # one bar inside each panel's box
+    assert len(bars) == 2 and all(bar.get_label() == "<colorbar>" for bar in bars)
+    with pytest.raises(ValueError, match="pass shared_scale=False"):
+        plots.signed_grid([photo], each_colorbar=True)
 
 
 def test_overlay_grid_stretches_a_coarse_heatmap_over_each_image():

@@ -50,6 +50,9 @@ def bar(
     ax.bar_label(bars, labels=[fmt.format(v) for v in numbers], padding=2, fontsize=8)
     if start:
         ax.set_xlim(start, max(numbers) + 0.15 * (max(numbers) - start))  # room for the value labels
+    elif min(numbers) < 0:  # a negative bar's label sits left of its end: keep it clear of the names
+        low, high = min(numbers), max(max(numbers), 0.0)
+        ax.set_xlim(low - 0.15 * (high - low), high + 0.15 * (high - low))
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel)
     return _finished(fig)
@@ -58,15 +61,20 @@ def bar(
 FIELD_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange")
 
 
-def receptive_fields(examples: Sequence[Mapping], size: float = 3.0) -> plt.Figure:
+def receptive_fields(
+    examples: Sequence[Mapping], size: float = 3.0, zoom: int | None = None, title: str | None = None
+) -> plt.Figure:
     """Per example, a column: the input with the pixels that feed some output pixels, above the output marking them.
 
     Each example is a dict with "title", "input" and "output" (2-D arrays), "fields" (one boolean
     mask shaped like the input per marked output pixel), "pixels" (the (row, col) of each marked
     output pixel) and optionally "pad" (width of a zero-padding frame included in the input).
-    All panels share one pixel scale, so a smaller output looks smaller.
+    All panels share one pixel scale, so a smaller output looks smaller. zoom=n shows only the
+    top-left n x n pixels of every panel, with a line between pixels so that each can be counted.
     """
-    extent = max(max(e["input"].shape[0], e["output"].shape[0]) for e in examples)
+    if zoom is not None and (isinstance(zoom, bool) or not isinstance(zoom, int) or zoom < 1):
+        raise ValueError(f"zoom must be a whole number of pixels of at least 1, got {zoom!r}.")
+    extent = zoom or max(max(e["input"].shape[0], e["output"].shape[0]) for e in examples)
     fig, axes = plt.subplots(2, len(examples), figsize=(size * len(examples), size * 2.15), squeeze=False)
     for col, example in enumerate(examples):
         if len(example["fields"]) != len(example["pixels"]) or len(example["pixels"]) > len(FIELD_COLORS):
@@ -95,6 +103,13 @@ def receptive_fields(examples: Sequence[Mapping], size: float = 3.0) -> plt.Figu
         bottom.set_title(f"output {rows} x {cols}", fontsize=9)
         for ax in (top, bottom):
             ax.set(xlim=(-0.5, extent - 0.5), ylim=(extent - 0.5, -0.5), xticks=[], yticks=[])
+            if zoom:  # a grid between pixels, so that a field of a few pixels can be counted
+                ax.set_xticks(np.arange(extent + 1) - 0.5, minor=True)
+                ax.set_yticks(np.arange(extent + 1) - 0.5, minor=True)
+                ax.grid(which="minor", color="0.6", lw=0.4)
+                ax.tick_params(which="minor", length=0)
+    if title:
+        fig.suptitle(title, fontsize=11)
     return _finished(fig)
 
 
