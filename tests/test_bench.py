@@ -6,8 +6,6 @@ import copy
 import json
 import subprocess
 
-import nbformat
-import numpy as np
 import pytest
 
 from tools import bench, bench_docs
@@ -44,7 +42,8 @@ def test_parts_are_chosen_by_name_in_their_own_order():
     assert bench.parse_parts(None) == list(bench.PARTS)
     assert bench.parse_parts("side-by-side, startup") == ["startup", "side-by-side"]
     with pytest.raises(bench.BenchError,
-                       match="unknown part speed; choose from notebooks, smoke-least, startup, side-by-side"):
+                       match="unknown part speed; choose from notebooks, smoke-least, startup, side-by-side, "
+                             "best-model"):
         bench.parse_parts("startup,speed")
 
 
@@ -58,8 +57,10 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert "Smoke: 87 s, 4.8 times the start-up time of 2 notebooks (2 x 9.0 s; budget 3 times)." in page
     assert "| 01_dense_baseline | dense_baseline | 1 x 2.0 s | 5 x 4.0 s |" in page
     assert "| kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:20 |" in page
-    assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | 37.0 s | 12 | 7.4 min |" in page
-    assert "| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | 20.1 s | 26 | 8.7 min |" in page
+    assert "### Some CPU" in page and "**0.85**" in page
+    assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | float32 | 37.0 s | 12 | 7.4 min | – |" in page
+    assert "| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | float32 | 20.1 s | 26 | 8.7 min | – |" \
+        in page
     assert "07 ÷ seed: **0.85**" in page and "Measured on 50% of the images" in page
     assert "**Note.** A shared machine." in page
     assert "| 01_dense_baseline | 25 s | 20 s | 0.80 | 2.2x | 2026-01-02 10:15 |" in page
@@ -79,77 +80,6 @@ def test_the_least_verdict_follows_the_figures():
 
 def test_the_page_of_an_empty_bench_is_the_introduction():
     assert bench_docs.page({}) == bench_docs.INTRO.rstrip() + "\n\n## Latest figures\n"
-
-
-def test_projection_skips_the_first_epoch_and_scales_to_all_images():
-    timings = {"07_best": {"epoch_seconds": [30.0, 10.0, 12.0, 11.0]},
-               "seed_deeper_cnn": {"epoch_seconds": [20.0, 5.0, 6.0, 5.5]}}
-    result = bench.project(timings, 0.5, 12)
-    assert result["07_best"]["seconds_per_epoch"] == 22.0 and result["07_best"]["projected_seconds"] == 264.0
-    assert result["seed_deeper_cnn"]["seconds_per_epoch"] == 11.0
-    assert result["seed_deeper_cnn"]["projected_seconds"] == 11.0 * bench.SEED_COURSE_CNN["epochs"]
-    assert result["ratio"] == round(264.0 / (11.0 * 26), 3)
-
-
-def test_the_seed_cnn_is_two_conv_blocks_with_batch_norm_and_dropout():
-    model = bench.seed_deeper_cnn()
-    kinds = [type(layer).__name__ for layer in model.layers]
-    assert kinds == ["Conv2D", "BatchNormalization"] * 2 + ["MaxPooling2D", "Dropout"] + \
-        ["Conv2D", "BatchNormalization"] * 2 + ["MaxPooling2D", "Dropout", "Flatten", "Dense", "BatchNormalization",
-                                                 "Dropout", "Dense"]
-    convs = (9 * 1 + 1) * 32 + (9 * 32 + 1) * 32 + (9 * 32 + 1) * 64 + (9 * 64 + 1) * 64
-    norms = 4 * (32 + 32 + 64 + 64 + 128)
-    assert model.count_params() == convs + norms + (7 * 7 * 64 + 1) * 128 + (128 + 1) * 10
-
-
-def notebook_07() -> dict:
-    return json.loads((NOTEBOOK_DIR / f"{bench.SIDE_NOTEBOOK}.ipynb").read_text())
-
-
-def test_the_side_by_side_runs_07s_tagged_cells_as_they_are(tmp_path):
-    doc = notebook_07()
-    assert bench.best_model_drift(doc) is None
-    composed = bench.side_by_side_notebook(doc, 3, tmp_path / "t.json")
-    tagged = [c for c in doc["cells"] if {"parameters", "bench-model"} & set(c["metadata"].get("tags", []))]
-    assert [c["source"] for c in composed["cells"][:-1]] == [c["source"] for c in tagged]
-    assert "parameters" in composed["cells"][0]["metadata"]["tags"] and len(tagged) >= 4
-    assert any("def build_model(" in "".join(c["source"]) for c in tagged)
-    assert all(c["outputs"] == [] for c in composed["cells"])
-    nbformat.validate(nbformat.from_dict(composed))  # ids and all: papermill runs it as it is
-    assert bench.BEST_07 in composed["cells"][-1]["source"] and ", 3, " in composed["cells"][-1]["source"]
-
-
-def test_the_bench_refuses_when_07_no_longer_trains_what_it_measures():
-    doc = notebook_07()
-    renamed = copy.deepcopy(doc)
-    for cell in renamed["cells"]:
-        cell["source"] = "".join(cell["source"]).replace("build_best_model(", "make_best(")
-    assert "defines build_best_model(); change BEST_07 in tools/bench.py" in bench.best_model_drift(renamed)
-    trained_otherwise = copy.deepcopy(doc)
-    for cell in trained_otherwise["cells"]:
-        cell["source"] = "".join(cell["source"]).replace("final = build_best_model(len(x_best))",
-                                                         "final = build_model(**everything)")
-    assert "trains its best model built as `build_best_model(len(x_best))`" in bench.best_model_drift(trained_otherwise)
-    untagged = copy.deepcopy(doc)
-    for cell in untagged["cells"]:
-        cell["metadata"]["tags"] = [t for t in cell["metadata"].get("tags", []) if t != "bench-model"]
-    with pytest.raises(bench.BenchError, match="no cell of 07_regularization is tagged 'bench-model'"):
-        bench.side_by_side_notebook(untagged, 3, ROOT / "build" / "unused.json")
-
-
-def test_side_by_side_times_both_models_on_alternating_epochs(tmp_path):
-    import keras
-
-    rng = np.random.default_rng(0)
-    x, y = rng.random((200, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, 200)
-    tiny = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)], name="tiny")
-    out = tmp_path / "timings.json"
-    bench.side_by_side(tiny, (x[:150], y[:150]), (x[150:], y[150:]), x, y, 32, 2, str(out))
-    timings = json.loads(out.read_text())
-    assert timings["07_best"] | {"epoch_seconds": None} == {"model": "tiny", "params": 7_850, "images": 150,
-                                                            "batch_size": 32, "epoch_seconds": None}
-    assert timings["seed_deeper_cnn"]["images"] == 160 and timings["seed_deeper_cnn"]["batch_size"] == 64
-    assert all(len(t["epoch_seconds"]) == 2 and min(t["epoch_seconds"]) > 0 for t in timings.values())
 
 
 def test_bad_arguments_stop_before_measuring(capsys):
@@ -182,6 +112,15 @@ def test_least_names_a_knob_a_notebook_lost_and_a_notebook_it_lacks():
         "LEAST sets BEST_SIZE for 07_regularization, whose parameters cell has no BEST_SIZE",
         "10_new_notebook has no entry in LEAST in tools/bench.py",
     ]
+
+
+def test_figures_of_the_older_flat_form_become_their_machines_entry():
+    bench_json = copy.deepcopy(SAMPLE)
+    kept = bench.per_machine(bench_json, "side-by-side")
+    assert list(kept) == ["Some CPU"] and kept["Some CPU"]["ratio"] == 0.85
+    kept["Other CPU"] = {"ratio": 0.7}
+    assert set(bench.per_machine(bench_json, "side-by-side")) == {"Some CPU", "Other CPU"}
+    assert bench.per_machine(bench_json, "best-model") == {}
 
 
 def test_make_bench_holds_the_cpu_lock():

@@ -16,7 +16,13 @@ The parts:
   startup       what any notebook costs before its first lesson: kernel start, and kernel start plus
                 the TensorFlow import (median of 3 runs each)
   side-by-side  notebook 07's best model, as the notebook defines it, against the seed's deeper CNN:
-                alternating epochs in one kernel, seconds per epoch, projected training time, ratio
+                alternating epochs in one kernel, seconds per epoch, projected training time, ratio,
+                GFLOP/s and share of the fp32 peak
+  best-model    notebook 07's best model trained in full by 07's own cells: single-model test accuracy,
+                training time, GFLOP/s and share of the fp32 peak (about half an hour)
+
+side-by-side and best-model keep their figures per machine (its CPU's name): a run on one kind of
+machine never replaces another kind's figures (tools/bench_best.py).
 """
 
 from __future__ import annotations
@@ -28,34 +34,19 @@ import re
 import shutil
 import statistics
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
 from helpers.evaluate import load_results
 from helpers.paths import display_path
 from tools import bench_docs
+from tools.bench_best import BENCH_BUILD, BenchError, bench_best_model, bench_side_by_side, isolate
 from tools.cells import source, tags
-from tools.common import BUILD, NOTEBOOK_DIR, PROFILES, ROOT, execute, machine, select
+from tools.common import PROFILES, ROOT, execute, machine, select
 
 BENCH_JSON = ROOT / "results" / "bench.json"
-BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a bench: never a run's own
-PARTS = ("notebooks", "smoke-least", "startup", "side-by-side")
-
-# Notebook 07's best model. Its cells tagged `bench-model` (setup, data, the model builder) run as they
-# are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
-SIDE_NOTEBOOK, SIDE_TAG = "07_regularization", "bench-model"
-BEST_07 = "build_best_model(len(x_best))"
-BEST_07_RESULT = "regularized_best"  # its row in results/full/metrics.json, which gives its epochs
-# The deeper CNN of the course this one grew from ("the seed course"), as it trained there: 48,000 training images
-# (validation_split 0.2), batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy). Not a random
-# seed: the notebooks' SEED is that.
-SEED_COURSE_CNN = {"images_share": 0.8, "batch_size": 64, "learning_rate": 5e-4, "epochs": 26}
-
-
-class BenchError(Exception):
-    """A benchmark cannot run as asked; the message says why."""
-
+PARTS = ("notebooks", "smoke-least", "startup", "side-by-side", "best-model")
+PER_MACHINE = ("side-by-side", "best-model")  # parts whose figures are kept per CPU
 
 def now() -> str:
     """The current local time, to the minute."""
@@ -65,13 +56,6 @@ def now() -> str:
 def load_average() -> list[float]:
     """The 1, 5 and 15 minute load averages: how busy the machine was."""
     return [round(v, 2) for v in os.getloadavg()]
-
-
-def isolate(folder: Path = BENCH_BUILD) -> None:
-    """Runs of the bench keep their results and checkpoints in build/bench/, away from the user's."""
-    os.environ.pop("COURSE_PROFILE", None)  # the profile is a parameter of each run
-    os.environ["COURSE_RESULTS_DIR"] = str(folder / "results")
-    os.environ["COURSE_MODELS_DIR"] = str(folder / "models")
 
 
 # ----- notebooks -----
@@ -201,143 +185,15 @@ def bench_startup(repeats: int = 3) -> dict:
     return result | {"repeats": repeats, "load_before": load}
 
 
-# ----- side by side -----
-
-
-def seed_deeper_cnn():
-    """The seed course's deeper CNN: two conv blocks with batch normalization and dropout, a dense head."""
-    import keras
-    from keras import layers
-
-    stack = [keras.Input(shape=(28, 28, 1))]
-    for filters in (32, 64):
-        for _ in range(2):
-            stack += [layers.Conv2D(filters, 3, padding="same", activation="relu"), layers.BatchNormalization()]
-        stack += [layers.MaxPooling2D(2), layers.Dropout(0.25)]
-    stack += [layers.Flatten(), layers.Dense(128, activation="relu"), layers.BatchNormalization(),
-              layers.Dropout(0.5), layers.Dense(10, activation="softmax")]
-    return keras.Sequential(stack, name="seed_deeper_cnn")
-
-
-def best_model_drift(doc: dict) -> str | None:
-    """Why the bench would not measure what notebook 07 trains as its best model (None: it would)."""
-    code = [source(c) for c in doc["cells"] if c["cell_type"] == "code"]
-    tagged = [source(c) for c in doc["cells"] if SIDE_TAG in tags(c)]
-    if not tagged:
-        return f"no cell of {SIDE_NOTEBOOK} is tagged {SIDE_TAG!r} (its setup, data and model-builder cells)"
-    builder = BEST_07.split("(")[0]
-    if not any(f"def {builder}(" in src for src in tagged):
-        return (f"no cell of {SIDE_NOTEBOOK} tagged {SIDE_TAG!r} defines {builder}(); "
-                "change BEST_07 in tools/bench.py to the function that builds its best model")
-    if not any(BEST_07 in src and "train(" in src for src in code):
-        return (f"no code cell of {SIDE_NOTEBOOK} trains its best model built as `{BEST_07}`; "
-                "change BEST_07 in tools/bench.py to the notebook's expression")
-    return None
-
-
-MEASURE = """from tools import bench
-
-bench.side_by_side({best}, (x_best, y_best), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r})
-"""
-
-
-def side_by_side_notebook(doc: dict, epochs: int, out: Path) -> dict:
-    """Notebook 07's parameters cell and its cells tagged bench-model, then the bench's measuring cell."""
-    problem = best_model_drift(doc)
-    if problem:
-        raise BenchError(problem)
-    keep = [c for c in doc["cells"] if c["cell_type"] == "code" and
-            {"parameters", SIDE_TAG} & set(tags(c))]
-    cells = [c | {"outputs": [], "execution_count": None} for c in keep]
-    measure = MEASURE.format(best=BEST_07, epochs=epochs, out=str(out))
-    cells.append({"cell_type": "code", "id": "bench-measure", "metadata": {}, "source": measure, "outputs": [],
-                  "execution_count": None})
-    return {**doc, "cells": cells}
-
-
-def epoch_seconds(model, x, y, validation, batch_size: int, epoch: int) -> float:
-    """Train one more epoch (with validation, as the notebooks do); its wall seconds, from Keras' epoch hooks."""
-    import keras
-
-    marks: list[float] = []
-    stamp = keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: marks.append(time.perf_counter()),
-                                           on_epoch_end=lambda *_: marks.append(time.perf_counter()))
-    model.fit(x, y, batch_size=batch_size, epochs=epoch + 1, initial_epoch=epoch, validation_data=validation,
-              callbacks=[stamp], verbose=0)
-    return marks[1] - marks[0]
-
-
-def side_by_side(best, fit: tuple, val: tuple, x_all, y_all, batch_size: int, epochs: int, out: str) -> None:
-    """Train 07's best model and the seed's CNN on alternating epochs; write their timings to out (JSON)."""
-    import keras
-
-    onehot = keras.utils.to_categorical
-    split = int(len(x_all) * SEED_COURSE_CNN["images_share"])
-    runs = {
-        "07_best": (best, fit[0], onehot(fit[1], 10), (val[0], onehot(val[1], 10)), batch_size),
-        "seed_deeper_cnn": (seed_deeper_cnn(), x_all[:split], onehot(y_all[:split], 10),
-                            (x_all[split:], onehot(y_all[split:], 10)), SEED_COURSE_CNN["batch_size"]),
-    }
-    # Both with Adam and cross-entropy: the optimizer's step costs the same for any learning rate or
-    # schedule, so time per epoch depends on the model, the images and the batch size, taken as trained.
-    for name, (model, *_) in runs.items():
-        rate = SEED_COURSE_CNN["learning_rate"] if name == "seed_deeper_cnn" else 1e-3
-        model.compile(optimizer=keras.optimizers.Adam(rate), loss="categorical_crossentropy", metrics=["accuracy"])
-    seconds: dict[str, list[float]] = {name: [] for name in runs}
-    for epoch in range(epochs):
-        order = list(runs) if epoch % 2 == 0 else list(reversed(runs))  # neither always goes first
-        for name in order:
-            model, x, y, validation, batch = runs[name]
-            seconds[name].append(round(epoch_seconds(model, x, y, validation, batch, epoch), 2))
-            print(f"epoch {epoch + 1}: {name} {seconds[name][-1]:.1f} s", flush=True)
-    result = {name: {"model": model.name, "params": model.count_params(), "images": len(x), "batch_size": batch,
-                     "epoch_seconds": seconds[name]} for name, (model, x, _, _, batch) in runs.items()}
-    Path(out).write_text(json.dumps(result, indent=2) + "\n")
-
-
-def best_epochs() -> int:
-    """The epochs of 07's best model in the course's committed full run."""
-    row = json.loads((ROOT / "results" / "full" / "metrics.json").read_text()).get(SIDE_NOTEBOOK, {})
-    if BEST_07_RESULT not in row:
-        raise BenchError(f"results/full/metrics.json has no {SIDE_NOTEBOOK} row {BEST_07_RESULT!r} to take the "
-                         "best model's epochs from; run notebook 07's full profile (make reference) first.")
-    return int(row[BEST_07_RESULT]["epochs"])
-
-
-def project(timings: dict, fraction: float, epochs_07: int) -> dict:
-    """Seconds per epoch (after the first, which traces the graph), projected training time, and the ratio."""
-    result = {}
-    for name, epochs in (("07_best", epochs_07), ("seed_deeper_cnn", SEED_COURSE_CNN["epochs"])):
-        t = timings[name]
-        per_epoch = statistics.median(t["epoch_seconds"][1:]) / fraction  # at the full image count
-        result[name] = {**t, "seconds_per_epoch": round(per_epoch, 2), "epochs": epochs,
-                        "projected_seconds": round(per_epoch * epochs, 1)}
-    result["ratio"] = round(result["07_best"]["projected_seconds"] / result["seed_deeper_cnn"]["projected_seconds"], 3)
-    return result | {"fraction": fraction}
-
-
-def bench_side_by_side(epochs: int, fraction: float) -> dict:
-    """Run the side-by-side notebook in a fresh kernel; its timings, projected to the full data."""
-    isolate()
-    folder = BENCH_BUILD / "side-by-side"
-    folder.mkdir(parents=True, exist_ok=True)
-    notebook, out = folder / "side_by_side.ipynb", folder / "timings.json"
-    out.unlink(missing_ok=True)
-    doc = json.loads((NOTEBOOK_DIR / f"{SIDE_NOTEBOOK}.ipynb").read_text())
-    notebook.write_text(json.dumps(side_by_side_notebook(doc, epochs, out)))
-    size = None if fraction == 1 else round(60_000 * fraction)
-    load = load_average()
-    status, _ = execute(notebook, folder / "side_by_side.out.ipynb", {"PROFILE": "full", "TRAIN_SIZE": size})
-    if status != "ok" or not out.is_file():
-        raise BenchError(f"the side-by-side run failed ({status}); build/bench/side-by-side/ holds its output.")
-    result = project(json.loads(out.read_text()), fraction, best_epochs())
-    print(f"  07's best {result['07_best']['seconds_per_epoch']} s per epoch x {result['07_best']['epochs']}, "
-          f"seed CNN {result['seed_deeper_cnn']['seconds_per_epoch']} s x {SEED_COURSE_CNN['epochs']}: "
-          f"ratio {result['ratio']}")
-    return result | {"measured_epochs": epochs, "load_before": load}
-
-
 # ----- command line -----
+
+
+def per_machine(bench: dict, part: str) -> dict:
+    """A part's figures by CPU name. A figure kept in the older flat form becomes its measuring machine's entry."""
+    figures = bench.setdefault(part, {})
+    if "ratio" in figures or "test_accuracy" in figures:  # the flat form: one machine's figures
+        bench[part] = figures = {bench.get("machine", {}).get("cpu", "unknown"): figures}
+    return figures
 
 
 def parse_parts(only: str | None) -> list[str]:
@@ -389,8 +245,12 @@ def measure(parts: list[str], args: argparse.Namespace, bench: dict, path: Path)
             bench.setdefault(part, {}).update(bench_smoke_least(args.notebooks))
         elif part == "startup":
             bench[part] = {"measured": now(), **bench_startup()}
+        elif part == "side-by-side":
+            per_machine(bench, part)[machine()["cpu"]] = {"measured": now(), "load_before": load_average(),
+                                                          **bench_side_by_side(args.epochs, args.fraction)}
         else:
-            bench[part] = {"measured": now(), **bench_side_by_side(args.epochs, args.fraction)}
+            per_machine(bench, part)[machine()["cpu"]] = {"measured": now(), "load_before": load_average(),
+                                                          **bench_best_model()}
         path.write_text(json.dumps(bench, indent=2) + "\n")
     return bench
 

@@ -36,6 +36,13 @@ checkpoints in `build/bench/`, never in a run's own folders.
   5e-4, batch 64, 48,000 images, 26 epochs to early stopping), trained on alternating epochs in one
   kernel. The first epoch of each traces the graph and is not counted; the median of the others,
   times the epochs each needs (07's from `results/full/metrics.json`), is its projected training time.
+- **best-model**: notebook 07's best model trained in full by 07's own cells (tagged `bench-model`
+  and `bench-best`), as the full profile trains it: its single-model test accuracy on the 10,000
+  test images, on this machine.
+- Both 07 parts give the operations per second that training reached: the model's multiply-adds
+  counted from its layers (three forward passes per training image, one per validation image),
+  over the measured seconds, against the machine's fp32 peak (`tools/throughput.py`). Their
+  figures are kept per machine: a run on one kind of machine never stands for another kind.
 
 ```bash
 make bench                                   # every part (about an hour)
@@ -169,28 +176,71 @@ def startup_section(bench: dict) -> list[str]:
             f"{f['measured']} |"]
 
 
+def _throughput(r: dict) -> str:
+    """GFLOP/s and share of the peak, or a dash for figures measured before the bench counted operations."""
+    return f"{r['gflops']:.0f} ({r['share_of_peak']:.0%})" if r.get("gflops") is not None else "–"
+
+
+def _peak(peak: dict | None) -> str:
+    """The fp32 peak a machine's share is measured against, with every factor and the one that is assumed."""
+    if not peak:
+        return ""
+    text = (f"fp32 peak {peak['peak_gflops']:.0f} GFLOP/s = {peak['cores']} cores x {peak['mhz']} MHz x "
+            f"{peak['fp32_lanes']} lanes ({peak['vector_bits']}-bit vectors) x 2 (multiply-add) x "
+            f"{peak['fma_units_assumed']} FMA units per core (assumed: Linux does not report them)")
+    if peak["cpu"].startswith("AMD EPYC") and peak["vector_bits"] == 512:
+        text += ("; a Zen 4 core runs 512-bit vectors in two halves, so its real peak may be half this figure and "
+                 "its share twice the one shown")
+    return text + "."
+
+
 def side_by_side_section(bench: dict) -> list[str]:
-    """Notebook 07's best model against the seed's deeper CNN."""
-    s = bench.get("side-by-side")
-    if not s:
+    """Notebook 07's best model against the seed's deeper CNN, per machine."""
+    machines = bench.get("side-by-side") or {}
+    if "ratio" in machines:  # the older flat form: one machine's figures
+        machines = {bench.get("machine", {}).get("cpu", "unknown"): machines}
+    if not machines:
         return []
     out = ["", "## Notebook 07's best model against the seed's deeper CNN", "",
-           "| model | parameters | images per epoch | batch | seconds per epoch | epochs | projected training |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
-    for key, label in (("07_best", "07's best model"), ("seed_deeper_cnn", "the seed's deeper CNN")):
-        r = s[key]
-        images = round(r["images"] / s["fraction"])
-        out.append(f"| {label} (`{r['model']}`) | {r['params']:,} | {images:,} | {r['batch_size']} | "
-                   f"{r['seconds_per_epoch']:.1f} s | {r['epochs']} | {r['projected_seconds'] / 60:.1f} min |")
-    share = "" if s["fraction"] == 1 else (f" Measured on {s['fraction']:.0%} of the images and scaled up to all "
-                                           "of them, so a rough figure.")
-    out += ["", f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (the course's budget is at "
-            f"most 1.0). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share}"]
+           "Trained on alternating epochs in one kernel; each machine's figures come from its own run.", ""]
+    for cpu, s in sorted(machines.items()):
+        out += [f"### {cpu}", "",
+                "| model | parameters | images per epoch | batch | precision | seconds per epoch | epochs | "
+                "projected training | GFLOP/s (share of fp32 peak) |", "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+        for key, label in (("07_best", "07's best model"), ("seed_deeper_cnn", "the seed's deeper CNN")):
+            r = s[key]
+            images = round(r["images"] / s["fraction"])
+            out.append(f"| {label} (`{r['model']}`) | {r['params']:,} | {images:,} | {r['batch_size']} | "
+                       f"{r.get('dtype_policy', 'float32')} | {r['seconds_per_epoch']:.1f} s | {r['epochs']} | "
+                       f"{r['projected_seconds'] / 60:.1f} min | {_throughput(r)} |")
+        share = "" if s["fraction"] == 1 else (f" Measured on {s['fraction']:.0%} of the images and scaled up to all "
+                                               "of them, so a rough figure.")
+        out += ["", f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (the course's target: at "
+                f"most 0.9). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share} "
+                + _peak(s.get("peak")), ""]
     return out
+
+
+def best_model_section(bench: dict) -> list[str]:
+    """Notebook 07's best model trained in full by its own cells, per machine."""
+    machines = bench.get("best-model") or {}
+    if not machines:
+        return []
+    out = ["", "## Notebook 07's best model trained in full", "",
+           "07's own cells (tagged `bench-model` and `bench-best`) under the full profile, in a fresh kernel.", "",
+           "| machine | test accuracy | best epoch | precision | training | GFLOP/s (share of fp32 peak) | measured |",
+           "|---|---:|---:|---|---:|---:|---|"]
+    for cpu, r in sorted(machines.items()):
+        out.append(f"| {cpu} | {r['test_accuracy']:.4f} on {r['test_images']:,} images | {r['best_epoch']} of "
+                   f"{r['epochs']} | {r['dtype_policy']} | {r['train_seconds'] / 60:.1f} min | {_throughput(r)} | "
+                   f"{r['measured']} |")
+    peaks = [f"{cpu}: {_peak(r.get('peak'))}" for cpu, r in sorted(machines.items()) if r.get("peak")]
+    return out + (["", "The course's target: at least 0.9400 single-model test accuracy on every kind of machine.",
+                   *[f"- {p}" for p in peaks]] if peaks else [])
 
 
 def page(bench: dict) -> str:
     """The whole page."""
     lines = [INTRO.rstrip(), "", "## Latest figures", "", *header(bench), *notebooks_section(bench),
-             *least_section(bench), *startup_section(bench), *side_by_side_section(bench)]
+             *least_section(bench), *startup_section(bench), *side_by_side_section(bench), *best_model_section(bench)]
     return "\n".join(lines).rstrip() + "\n"
