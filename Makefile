@@ -22,7 +22,7 @@ help:
 	@echo "make student     student versions without solutions in build/student/"
 	@echo "make student-check  run every student notebook until its first exercise (slow)"
 	@echo "make bench       measure the course on this machine: results/bench.json and docs/benchmarks.md"
-	@echo "                 (ONLY=notebooks,smoke-least,startup,side-by-side picks parts; takes the CPU lock itself)"
+	@echo "                 (ONLY=notebooks,smoke-least,startup,side-by-side,best-model picks parts; takes the CPU lock)"
 	@echo "make fresh-check clone the committed course into a temporary folder and run the README's quick start"
 	@echo "make lab         JupyterLab on notebooks/ with the course's kernel, on the quick profile (PROFILE=full ...)"
 	@echo "make book        the course site from the committed notebooks (no execution): build/book/index.html"
