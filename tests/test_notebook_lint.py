@@ -55,8 +55,11 @@ def good_doc() -> dict:
         code(checked.format(2), 4, out="2\n"),
         code(checked.format(3), 5, out="3\n"),
         md("**What this showed.** Three facts.\n\n## Key takeaways\n- facts are facts."),
-        md("## Exercises\n\n**1. Print four.**"),
-        code("# Hint: print a number.\nprint(4)", 6, out="4\n", cell_tags=("solution",)),
+        md("## Exercises"),
+        code("from helpers import exercises\n\nexercise = exercises.bind(run)", 6),
+        md("**1. Print four.**"),
+        code("# Hint: print a number.\nfour = 4", 7, cell_tags=("solution",)),
+        code("exercise(1).check(four)", 8, out="Exercise 1 (Print four): correct.\n"),
         md("---\n**Next:** [02 · The second](02_second.ipynb) goes on."),
     ]
     kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -123,15 +126,15 @@ BREAKAGES = {
     "setup: keras first": ("setup", edit_source(3, "import helpers\n", "import keras\nimport helpers\n")),
     "takeaways: missing": ("takeaways", edit_source(8, "## Key takeaways", "## Summary")),
     "exercises: missing": ("exercises", edit_source(9, "## Exercises", "## Practice")),
-    "exercises: no solution tag": ("exercises", set_tags(10, [])),
+    "exercises: no solution tag": ("exercises", set_tags(12, [])),
     "exercises: solution too early": ("exercises", lambda doc: (
         set_tags(7, ["solution"])(doc), edit_source(7, "# NBVAL", "# Hint: a hint.\n# NBVAL")(doc))),
     "exercises: before takeaways": (
         "exercises",
         lambda doc: doc["cells"].insert(8, doc["cells"].pop(9)),
     ),
-    "next_link: wrong file": ("next_link", edit_source(11, "02_second.ipynb", "02_other.ipynb")),
-    "next_link: missing": ("next_link", lambda doc: doc["cells"].pop(11)),
+    "next_link: wrong file": ("next_link", edit_source(14, "02_second.ipynb", "02_other.ipynb")),
+    "next_link: missing": ("next_link", lambda doc: doc["cells"].pop(14)),
     "errors": ("errors", add_output(6, {"output_type": "error", "ename": "ValueError", "evalue": "bad",
                                         "traceback": ["ValueError: bad"]})),
     "stderr": ("stderr", add_output(6, stderr("Epoch 1/1\n"))),
@@ -176,7 +179,7 @@ def test_size_rule_fails_above_two_megabytes(tmp_path):
 
 def test_the_last_notebook_needs_no_next_link(tmp_path):
     doc = good_doc()
-    doc["cells"].pop(11)
+    doc["cells"].pop(14)
     doc["cells"][0]["source"] = doc["cells"][0]["source"].replace("# 01 ·", "# 02 ·")
     doc["cells"][3]["source"] = doc["cells"][3]["source"].replace('"01_first"', '"02_second"')
     assert run_lint(tmp_path, doc, name="02_second.ipynb") == []
@@ -246,6 +249,13 @@ def move_cell(first_line: str, to: int):
     return move
 
 
+def swap_contents(doc: dict, first: dict, second: dict) -> None:
+    """Swap what two cells hold (source, tags, outputs), keeping their places and execution counts."""
+    for key in ("source", "outputs"):
+        first[key], second[key] = second[key], first[key]
+    first["metadata"], second["metadata"] = second["metadata"], first["metadata"]
+
+
 CONVENTION_BREAKAGES = {
     "contents: missing": ("contents", edit_cell("**Contents**", "**Contents**", "**In this notebook**")),
     "contents: not after the learn cell": ("contents", move_cell("**Contents**", 3)),
@@ -272,6 +282,14 @@ CONVENTION_BREAKAGES = {
                                                                     "https://example.org/")),
     "further_reading: after the Next link": ("further_reading", move_cell("## Further reading", -1)),
     "hints: a solution without a hint": ("hints", edit_cell("# Hint:", "# Hint: print a number.\n", "")),
+    "exercise_checks: no check cell": ("exercise_checks", lambda doc: doc["cells"].remove(
+        cell_starting(doc, "exercise(1).check("))),
+    "exercise_checks: the check says not yet": ("exercise_checks", lambda doc: cell_starting(
+        doc, "exercise(1).check(")["outputs"][0].update(text="Exercise 1 (Print four): not yet. It prints five.\n")),
+    "exercise_checks: no bind cell": ("exercise_checks", edit_cell("from helpers import exercises",
+                                                                   "exercises.bind(run)", "None")),
+    "exercise_checks: the check before the solution": ("exercise_checks", lambda doc: swap_contents(
+        doc, cell_starting(doc, "# Hint:"), cell_starting(doc, "exercise(1).check("))),
 }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from tools.cells import ANSWERS_TAG, HINT, SOLUTION_TAG, Notebook, markdown_lines, source, tags
+from tools.cells import ANSWERS_TAG, HINT, SOLUTION_TAG, TITLE, Notebook, markdown_lines, source, tags
 
 QUESTIONS = range(5, 9)
 NUMBERED = re.compile(r"^\d+\.\s+\S", re.MULTILINE)
@@ -122,3 +122,54 @@ def check_hints(nb: Notebook) -> list[str]:
         return []
     return [f"solution cells {bare} do not start with `# Hint: ...` lines: write a hint for the student "
             "version (without giving the code away)"]
+
+
+BIND = "exercises.bind(run)"
+CHECK_CALL = re.compile(r"\bexercise\((\d+)\)\.check\(")
+
+
+def check_exercise_checks(nb: Notebook) -> list[str]:
+    """Every exercise: `exercise = exercises.bind(run)` before it, its solution, then a check cell that says correct.
+
+    The page shows the answer key's solution passing its own check (helpers.exercises); the student
+    version keeps the check cell, so the learner can check their answer in the same place.
+    """
+    cells = nb.doc["cells"]
+    section, current, found = "", None, {}
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown":
+            for line in source(cell).splitlines():
+                section = line if line.startswith("## ") else section
+                title = TITLE.match(line)
+                if title and section.startswith("## Exercises"):
+                    current = int(title.group(1))
+                    found[current] = {"solution": None, "check": None}
+                elif line.startswith("## ") and not section.startswith("## Exercises"):
+                    current = None
+            continue
+        if current is None:
+            continue
+        if SOLUTION_TAG in tags(cell):
+            found[current]["solution"] = found[current]["solution"] or i
+        for number in CHECK_CALL.findall(source(cell)):
+            if int(number) == current and found[current]["check"] is None:
+                found[current]["check"] = i
+    if not found:
+        return []
+    problems = []
+    bind = next((i for i, c in enumerate(cells) if c["cell_type"] == "code" and BIND in source(c)), None)
+    first_check = min((f["check"] for f in found.values() if f["check"] is not None), default=None)
+    if bind is None or (first_check is not None and bind > first_check):
+        problems.append(f"no code cell `exercise = {BIND}` before the first exercise's check")
+    for number, f in sorted(found.items()):
+        if f["check"] is None:
+            problems.append(f"exercise {number} has no check cell `exercise({number}).check(...)`: register its check "
+                            "in helpers/exercises and call it in a code cell after the solution")
+            continue
+        if f["solution"] is not None and f["solution"] > f["check"]:  # a missing one: the exercises rule says so
+            problems.append(f"exercise {number}'s check (cell {f['check']}) must come after its solution cell")
+        said = "".join("".join(o.get("text", "")) for o in cells[f["check"]].get("outputs", []))
+        if "correct." not in said or "not yet" in said or "not answered" in said:
+            problems.append(f"exercise {number}'s check (cell {f['check']}) does not say that the solution is correct "
+                            f"on this page: {said.strip()[:160] or 'no output'}")
+    return problems

@@ -283,6 +283,7 @@ RULES: dict[str, Callable[[Notebook], list[str]]] = {
     "questionnaire": conventions.check_questionnaire,
     "further_reading": conventions.check_further_reading,
     "hints": conventions.check_hints,
+    "exercise_checks": conventions.check_exercise_checks,
 }
 
 
