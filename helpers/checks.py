@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
 
 def check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    """Return value if it is an integer in [low, high], else raise a ValueError that says so."""
+    """Return value as an int if it is a whole number in [low, high], else raise a ValueError that says so.
+
+    Any integral number counts (a NumPy integer too); a bool, a float such as 64.0 or a string does not.
+    """
     allowed = f"an integer from {low:,} to {high:,}" if high is not None else f"an integer of at least {low:,}"
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}.")
     if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} = {value:,} is out of range: {name} must be {allowed}.")
-    return value
+        raise ValueError(f"{name} = {int(value):,} is out of range: {name} must be {allowed}.")
+    return int(value)
 
 
 def check_choice(name: str, value: object, allowed: Sequence) -> object:
-    """Return value if it is one of allowed, else raise a ValueError listing the choices."""
-    if value not in allowed:
-        raise ValueError(f"{name} = {value!r} is not allowed: choose one of {', '.join(map(repr, allowed))}.")
-    return value
+    """Return the choice value names if it is one of allowed, of the same kind, else raise a ValueError listing them.
+
+    64.0 is not the choice 64, nor True the choice 1: they compare equal in Python but fail later, inside
+    TensorFlow. A NumPy integer counts as the integer it holds.
+    """
+    choices = ", ".join(map(repr, allowed))
+    for choice in allowed:
+        if value == choice and _same_kind(value, choice):
+            return choice
+    if any(value == choice for choice in allowed):
+        raise ValueError(f"{name} = {value!r} is a {type(value).__name__}, not one of the choices: write it as one of "
+                         f"{choices}.")
+    raise ValueError(f"{name} = {value!r} is not allowed: choose one of {choices}.")
+
+
+def _same_kind(value: object, choice: object) -> bool:
+    """Whether value is a choice's kind of thing: an integer for an integer, a string for a string, ..."""
+    if isinstance(choice, bool) or isinstance(value, bool):
+        return type(value) is type(choice)
+    if isinstance(choice, numbers.Integral):
+        return isinstance(value, numbers.Integral)
+    return type(value) is type(choice)
 
 
 def knob(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import numbers
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -101,7 +103,26 @@ def _read_results(path: Path, row: str = "") -> dict:
         raise _unusable(path, f"{type(exc).__name__}: {exc}", row) from exc
     if not (isinstance(results, dict) and all(isinstance(models, dict) for models in results.values())):
         raise _unusable(path, "it is JSON, but not notebook -> model -> figures", row)
+    for notebook, models in results.items():
+        for model, figures in models.items():
+            problem = _row_problem(figures)
+            if problem:
+                raise _unusable(path, f'its row "{notebook}" -> "{model}" {problem}', row)
     return results
+
+
+def _row_problem(figures: object) -> str | None:
+    """What is wrong with one model's row of a results file, or None: its figures must be numbers."""
+    if not isinstance(figures, dict):
+        return f"is a {type(figures).__name__}, not the model's figures ({', '.join(RESULT_FIELDS)})"
+    for field in RESULT_FIELDS:
+        value = figures.get(field)
+        if field in figures and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            return f"has {field} = {value!r}, which is not a number"
+    accuracy = figures.get("test_accuracy")
+    if isinstance(accuracy, numbers.Real) and not 0 <= accuracy <= 1:
+        return f"has test_accuracy = {accuracy!r}, which is not a fraction in [0, 1]"
+    return None
 
 
 def load_results(profile: str) -> dict:
@@ -110,8 +131,13 @@ def load_results(profile: str) -> dict:
 
 
 def write_json_atomically(path: Path, doc: dict) -> None:
-    """Write doc as JSON to path through a temporary file and a rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write doc as JSON to path through a temporary file and a rename: readers never see half a file.
+
+    The file keeps the permissions it had (a shared results folder stays readable by others); a new one
+    gets what this user's umask gives any new file, not the temporary file's private 600.
+    """
+    make_folder(path.parent)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_umask()
     with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as fh:
         temporary = Path(fh.name)
         try:
@@ -121,14 +147,38 @@ def write_json_atomically(path: Path, doc: dict) -> None:
             fh.close()
             temporary.unlink()  # the temporary file is this call's own; the results file was not touched
             raise
+    temporary.chmod(mode)
     os.replace(temporary, path)
+
+
+def _umask() -> int:
+    """This process's umask: from /proc on Linux, else by setting it and straight back."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_folder(folder: Path) -> None:
+    """Create a folder of results (and its parents), or say which file stands where a folder should be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise ResultsFileError(
+            f"{display_path(blocking)} is a file where a folder should be (to hold {display_path(folder)}). "
+            "It was left as it is and nothing was recorded: move it aside, or set COURSE_RESULTS_DIR to "
+            "another folder."
+        ) from exc
 
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on path's sibling lock file: two notebooks recording at once (two kernels, or
     make test's parallel nbval runs) then each read the other's rows before writing, and none is lost."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     if fcntl is None:
         yield
         return
@@ -152,6 +202,7 @@ def record_result(
     """Write one model's figures to results/<profile>/metrics.json, replacing any earlier row."""
     if not 0.0 <= float(test_accuracy) <= 1.0:
         raise ValueError(f"test_accuracy must be a fraction in [0, 1], got {test_accuracy!r}.")
+    extra = {k: v.item() if isinstance(v, np.generic) else v for k, v in extra.items()}  # NumPy scalars as numbers
     row = {
         "test_accuracy": round(float(test_accuracy), 4),
         "params": int(params),

@@ -27,6 +27,10 @@ TIMES_COMMANDS = {"smoke": "make bench", "quick": "make bench", "full": "make re
 # The smoke profile's subset; quick and full use every image.
 SMOKE_TRAIN_SIZE = 2_000
 SMOKE_TEST_SIZE = 1_000
+# The fewest training images a notebook runs with: 10% of them validate, the rest train in batches.
+MIN_TRAIN_SIZE = 100
+WHY_MIN_TRAIN = (f"the notebooks hold out 10% of the training images for validation and train on the rest in "
+                 f"batches, which needs at least {MIN_TRAIN_SIZE} images")
 
 
 @dataclass(frozen=True)
@@ -162,18 +166,31 @@ def settle(
         )
     n_train, n_test = DATASET_SIZES[check_choice("dataset", dataset, tuple(DATASET_SIZES))]
     epochs = knob("EPOCHS", epochs, epochs_by_profile, profile, 1, 1_000)
+    if not (isinstance(smoke_sizes, tuple | list) and len(smoke_sizes) == 2):
+        raise ValueError(f"smoke_sizes = {smoke_sizes!r} is not allowed: give (training images, test images) "
+                         "of the smoke profile, e.g. (2_000, 1_000).")
+    smoke_train = _train_size("smoke_sizes' training images", smoke_sizes[0], n_train)
+    smoke_test = check_int("smoke_sizes' test images", smoke_sizes[1], 1, n_test)
     if train_size is None and profile == "smoke":
-        train_size = smoke_sizes[0]
-    if train_size is not None:
-        check_int("TRAIN_SIZE", train_size, 1, n_train)
-    check_int("BATCH_SIZE", batch_size, 1, n_train)
-    check_int("SEED", seed, 0, 2**32 - 1)
+        train_size = smoke_train
+    elif train_size is not None:
+        train_size = _train_size("TRAIN_SIZE", train_size, n_train)
+    batch_size = check_int("BATCH_SIZE", batch_size, 1, n_train)
+    seed = check_int("SEED", seed, 0, 2**32 - 1)
     if test_size is None:
-        test_size = smoke_sizes[1] if profile == "smoke" else None
+        test_size = smoke_test if profile == "smoke" else None
     else:
-        check_int("TEST_SIZE", test_size, 1, n_test)
+        test_size = check_int("TEST_SIZE", test_size, 1, n_test)
     run = Run(notebook, profile, epochs, train_size, test_size, batch_size, seed, data_source="", dataset=dataset)
     return run, origin
+
+
+def _train_size(name: str, value: object, most: int) -> int:
+    """A number of training images, checked against the least a notebook runs with and the data set's size."""
+    try:
+        return check_int(name, value, MIN_TRAIN_SIZE, most)
+    except ValueError as exc:
+        raise ValueError(f"{exc} The least is {MIN_TRAIN_SIZE}: {WHY_MIN_TRAIN}.") from None
 
 
 def setup(notebook: str, profile: str, epochs_by_profile: dict[str, int], **knobs) -> Run:

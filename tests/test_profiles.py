@@ -54,7 +54,7 @@ def test_bad_course_profile_says_where_it_came_from(monkeypatch):
         ("epochs", 2.5, "EPOCHS = 2.5 is not allowed"),
         ("epochs", True, "EPOCHS = True is not allowed"),
         ("epochs", "10", "EPOCHS = '10' is not allowed"),
-        ("train_size", 60_001, "TRAIN_SIZE = 60,001 is out of range: TRAIN_SIZE must be an integer from 1 to 60,000"),
+        ("train_size", 60_001, "TRAIN_SIZE = 60,001 is out of range: TRAIN_SIZE must be an integer from 100 to 60,000"),
         ("train_size", 0, "TRAIN_SIZE = 0 is out of range"),
         ("batch_size", 0, "BATCH_SIZE = 0 is out of range"),
         ("seed", -1, "SEED = -1 is out of range"),
@@ -80,7 +80,7 @@ def test_setup_prints_a_chosen_test_size(capsys):
 
 
 def test_cifar_sizes_bound_the_subset():
-    with pytest.raises(ValueError, match="from 1 to 50,000"):
+    with pytest.raises(ValueError, match="from 100 to 50,000"):
         profiles.settle("09_test", "full", EPOCHS, train_size=50_001, dataset="cifar100")
 
 

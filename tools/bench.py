@@ -221,6 +221,21 @@ def carried_over(old: dict, parts: list[str], note: str | None) -> dict:
     return kept
 
 
+def read_bench(path: Path) -> dict:
+    """The figures of a bench.json, or a BenchError that names it and how to get a good one back."""
+    fix = "restore it with `git checkout` of results/bench.json, or measure afresh with `make bench`"
+    try:
+        bench = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BenchError(f"{display_path(path)} cannot be read ({exc}): {fix}.") from None
+    except json.JSONDecodeError as exc:
+        raise BenchError(f"{display_path(path)} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}; half-written?): {fix}.") from None
+    if not isinstance(bench, dict):
+        raise BenchError(f"{display_path(path)} holds a JSON {type(bench).__name__}, not the bench's figures: {fix}.")
+    return bench
+
+
 def check_arguments(args: argparse.Namespace) -> list[str]:
     """Stop on a bad argument before anything is measured; return the parts to measure."""
     parts = parse_parts(args.only)
@@ -274,10 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.docs_only:
             if not path.is_file():
                 raise BenchError(f"no {display_path(path)} yet: run `make bench` first.")
-            bench = json.loads(path.read_text())
+            bench = read_bench(path)
         else:
             parts = check_arguments(args)
-            old = json.loads(path.read_text()) if path.is_file() else {}
+            old = read_bench(path) if path.is_file() else {}
             bench = carried_over(old, parts, args.note) | {"machine": machine()}
             path.parent.mkdir(parents=True, exist_ok=True)
             bench = measure(parts, args, bench, path)

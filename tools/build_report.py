@@ -49,13 +49,19 @@ def last_run(profile: str | None, build: Path = BUILD) -> tuple[str, dict]:
                           f"run `make run PROFILE={profile}` first.")
     try:
         summary = json.loads(path.read_text())
-        usable = all({"notebook", "status", "wall_seconds"} <= set(r) for r in summary["runs"])
+        usable = isinstance(summary["runs"], list) and all(_usable_row(r) for r in summary["runs"])
     except (json.JSONDecodeError, KeyError, TypeError):  # not JSON, no runs, runs not a list of dicts
         usable = False
     if not usable:
         raise ReportError(f"{display_path(path)} is not a summary written by tools/run_notebooks.py; "
                           f"run `make run PROFILE={profile}` again to rewrite it.")
     return profile, summary
+
+
+def _usable_row(row: object) -> bool:
+    """Whether a summary's row is one run_notebooks.py writes: a notebook's name, its status, its wall seconds."""
+    return (isinstance(row, dict) and isinstance(row.get("notebook"), str) and isinstance(row.get("status"), str)
+            and isinstance(row.get("wall_seconds"), int | float) and not isinstance(row.get("wall_seconds"), bool))
 
 
 def comparison_table(profile: str) -> pd.DataFrame:

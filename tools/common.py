@@ -58,11 +58,13 @@ def select(wanted: list[str]) -> list[Path]:
         return notebooks
     chosen, unknown = [], []
     for key in wanted:
-        hits = [nb for nb in notebooks if nb.stem.startswith(key.zfill(2) if key.isdigit() else key)]
+        key = key.strip()  # "" names no notebook (a prefix of every name otherwise)
+        hits = [nb for nb in notebooks if key and nb.stem.startswith(key.zfill(2) if key.isdigit() else key)]
         (chosen.extend(hits) if hits else unknown.append(key))
     if unknown:
         names = ", ".join(nb.stem for nb in notebooks)
-        sys.exit(f"No notebook matches {', '.join(unknown)}. The notebooks are: {names}.")
+        sys.exit(f"No notebook matches {', '.join(repr(k) if not k.strip() else k for k in unknown)}. "
+                 f"The notebooks are: {names}.")
     return sorted(set(chosen))
 
 

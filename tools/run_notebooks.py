@@ -105,11 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     profile = "full" if args.reference else args.profile
+    notebooks = select(args.notebooks)  # an unknown or empty name stops here, before anything is written
     # The profile is passed as a parameter; an inherited COURSE_PROFILE would silently override it.
     os.environ.pop("COURSE_PROFILE", None)
     out_dir = BUILD / profile
     out_dir.mkdir(parents=True, exist_ok=True)
-    notebooks = select(args.notebooks)
 
     rows = []
     for i, notebook in enumerate(notebooks, start=1):

@@ -44,12 +44,23 @@ def load_floors(path: Path = FLOORS) -> dict[str, dict[str, float]]:
         doc = json.loads(path.read_text())
     except FileNotFoundError:
         raise FloorError(f"{display_path(path)} is missing: {fix}.") from None
+    except IsADirectoryError:
+        raise FloorError(f"{display_path(path)} is a folder, not the floors file: give --floors a JSON file, "
+                         f"or {fix}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FloorError(f"{display_path(path)} cannot be read ({exc}): {fix}.") from None
     except json.JSONDecodeError as exc:
         raise FloorError(f"{display_path(path)} is not valid JSON ({exc}): {fix}.") from None
+    shape = 'notebook -> model -> {"floor": 0.55, "measured": 0.65}'
+    if not isinstance(doc, dict):
+        raise FloorError(f"{display_path(path)} holds a JSON {type(doc).__name__}, not the floors ({shape}): {fix}.")
     floors = {}
     for notebook, models in doc.items():
         if notebook.startswith("_"):
             continue
+        if not isinstance(models, dict):
+            raise FloorError(f"{display_path(path)}: {notebook} holds {models!r}, not its models' floors ({shape}): "
+                             f"{fix}.")
         for model, entry in models.items():
             floor = entry.get("floor") if isinstance(entry, dict) else None
             if isinstance(floor, bool) or not isinstance(floor, int | float) or not 0 < floor <= 1:

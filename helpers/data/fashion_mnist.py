@@ -159,8 +159,9 @@ def read_idx(path: Path, spec: IdxFile) -> np.ndarray:
 
 
 def _missing_files(folder: Path) -> list[str]:
-    """Names of the Fashion-MNIST files absent from a folder."""
-    return [f.name for f in FASHION_FILES.values() if not (folder / f.name).is_file()]
+    """Names of the Fashion-MNIST files absent from a folder (a folder under a file's name is not absent:
+    reading it says what it is)."""
+    return [f.name for f in FASHION_FILES.values() if not (folder / f.name).exists()]
 
 
 @lru_cache(maxsize=4)
