@@ -274,7 +274,7 @@ def test_signed_grid_can_give_each_panel_its_own_colour_bar():
     assert [ax.images[0].get_clim() for ax in panels] == [(0.0, photo.max()), (-3.0, 3.0)]  # white at 0 in both
     assert [ax.images[0].get_cmap().name for ax in panels] == ["Reds", "RdBu_r"]
     bars = [child for ax in panels for child in ax.child_axes]  # one bar inside each panel's box
-    assert len(bars) == 2 and all(bar.get_label() == "<colorbar>" for bar in bars)
+    assert len(bars) == 2 and [bar.get_ylim() for bar in bars] == [(0.0, photo.max()), (-3.0, 3.0)]
     with pytest.raises(ValueError, match="pass shared_scale=False"):
         plots.signed_grid([photo], each_colorbar=True)
 
@@ -353,3 +353,32 @@ def test_the_overlap_check_bites_on_labels_placed_on_their_points():
     for text in ax.texts:
         text.set_position((0, 0))  # every label back on its own point, as a plain annotate would put it
     assert overlapping_labels(fig)
+
+
+def test_signed_grid_labels_its_colour_bar_and_writes_each_tick_with_its_exponent():
+    tiny = [rng.normal(size=(4, 4)) * 1e-8 for _ in range(3)]
+    fig = plots.signed_grid(tiny, cols=3, label="hand - Keras")
+    bar = next(ax for ax in fig.axes if ax.get_label() == "<colorbar>")
+    assert bar.get_ylabel() == "hand - Keras"
+    fig.canvas.draw()
+    ticks = [tick.get_text() for tick in bar.get_yticklabels()]
+    # every tick with its own exponent: no shared "1e-8" drawn above the bar, where the titles sit
+    assert len(ticks) > 2 and all(t == "0" or "e-0" in t for t in ticks), ticks
+
+
+def test_signed_grid_positive_runs_from_white_at_zero_to_red_and_refuses_negative_values():
+    maps = [rng.uniform(0, 3, size=(6, 6)) for _ in range(4)]
+    fig = plots.signed_grid(maps, cols=4, positive=True, label="activation")
+    shown = [ax.images[0] for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    top = max(float(m.max()) for m in maps)
+    assert all(im.get_clim() == (0, top) and im.get_cmap().name == "Reds" for im in shown)
+    with pytest.raises(ValueError, match="without negative values"):
+        plots.signed_grid([np.array([[-1.0, 2.0]])], positive=True)
+
+
+def test_overlay_grid_draws_a_labelled_colour_bar_for_the_heat_when_asked():
+    heat = rng.uniform(size=(3, 7, 7))
+    with_bar = plots.overlay_grid(IMAGES[:3], heat, cols=3, label="evidence (largest = 1)")
+    bars = [ax for ax in with_bar.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "evidence (largest = 1)"
+    assert not any(ax.get_label() == "<colorbar>" for ax in plots.overlay_grid(IMAGES[:3], heat, cols=3).axes)

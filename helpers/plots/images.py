@@ -85,11 +85,26 @@ def signed_grid(
     title: str = "",
     shared_scale: bool = True,
     size: float = 1.1,
+    label: str = "",
+    positive: bool = False,
+    each_colorbar: bool = False,
 ) -> plt.Figure:
-    """2-D arrays (kernels, feature maps) in a grid: red positive, blue negative, white exactly zero."""
+    """2-D arrays (kernels, feature maps) in a grid: red positive, blue negative, white exactly zero.
+
+    each_colorbar=True (with shared_scale=False) draws every panel's own scale as a bar beside it; a
+    panel without negative values then runs from white at 0 to red at its largest value.
+
+    positive=True is for arrays without negative values (maps after a ReLU): white at 0, red at the
+    largest value. label names the colour bar (drawn when the panels share one scale).
+    """
     panels = [np.asarray(p, dtype=float).squeeze() for p in panels]
+    if positive and any(float(p.min()) < 0 for p in panels if p.size):
+        raise ValueError("positive=True needs panels without negative values; these have some: leave it False.")
+    if each_colorbar and shared_scale:
+        raise ValueError("each_colorbar=True gives every panel its own scale: pass shared_scale=False with it.")
     rows = max(1, int(np.ceil(len(panels) / cols)))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size + 1.2, rows * size * 1.1 + 0.4), squeeze=False)
+    width = cols * size * (1.25 if each_colorbar else 1.0) + 1.2  # room for a bar beside every panel
+    fig, axes = plt.subplots(rows, cols, figsize=(width, rows * size * 1.1 + 0.4), squeeze=False)
     shared = max((float(np.abs(p).max()) for p in panels), default=0.0) or 1.0
     image = None
     for i, ax in enumerate(axes.flat):
@@ -100,9 +115,14 @@ def signed_grid(
             ax.axis("off")
             continue
         limit = shared if shared_scale else (float(np.abs(panels[i]).max()) or 1.0)
-        image = ax.imshow(panels[i], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        one_sided = positive or (each_colorbar and float(panels[i].min()) >= 0)
+        image = ax.imshow(panels[i], cmap="Reds" if one_sided else "RdBu_r", vmin=0 if one_sided else -limit,
+                          vmax=limit, interpolation="nearest")
         if titles is not None and titles[i]:
             ax.set_title(titles[i], fontsize=8)
+        if each_colorbar:  # inside the panel's own box, so that tight_layout makes room for it
+            own = fig.colorbar(image, cax=ax.inset_axes((1.04, 0.0, 0.06, 1.0)), format="%.2g")
+            own.ax.tick_params(labelsize=7)
     if row_labels is not None:
         for row, label in zip(axes[:, 0], row_labels, strict=False):
             row.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
@@ -110,7 +130,10 @@ def signed_grid(
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     if shared_scale and image is not None:
-        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
+        # each tick carries its own exponent: a shared "1e-8" above the bar would run into the titles
+        bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02, format="%.2g")
+        bar.set_label(label, fontsize=8)
+        bar.ax.tick_params(labelsize=7)
     plt.close(fig)
     return fig
 
@@ -123,9 +146,14 @@ def overlay_grid(
     cols: int = 8,
     alpha: float = 0.5,
     size: float = 1.6,
+    label: str = "",
 ) -> plt.Figure:
-    """Grayscale images with a heatmap (any resolution, stretched over the image) laid on top."""
+    """Grayscale images with a heatmap (any resolution, stretched over the image, 0 to 1) laid on top.
+
+    label, if given, names a colour bar for the heatmap's scale beside the grid.
+    """
     fig, axes = _blank_grid(len(images), cols, size)
+    heat = None
     for i, ax in enumerate(axes):
         if i >= len(images):
             continue
@@ -133,11 +161,18 @@ def overlay_grid(
         height, width = image.shape
         ax.imshow(image, cmap="gray")
         # extent stretches the coarse heatmap over the whole image; bilinear smooths its cells
-        ax.imshow(np.asarray(heatmaps[i]).squeeze(), cmap="jet", alpha=alpha, vmin=0, vmax=1,
-                  extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
+        heat = ax.imshow(np.asarray(heatmaps[i]).squeeze(), cmap="jet", alpha=alpha, vmin=0, vmax=1,
+                         extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
         if titles is not None:
             ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
-    return _finished(fig)
+    if not label or heat is None:
+        return _finished(fig)
+    fig.tight_layout()
+    bar = fig.colorbar(heat, ax=axes, shrink=0.8, pad=0.02)
+    bar.set_label(label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    plt.close(fig)
+    return fig
 
 
 def top_k_predictions(
