@@ -99,6 +99,7 @@ def test_image_grid_keeps_order_titles_and_colours():
     assert [shown(ax) for ax in fig.axes] == [7, 2, 9, None]
     assert [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
     assert [ax.title.get_color() for ax in fig.axes[:3]] == ["red", "blue", "green"]
+    assert fig.get_suptitle() == "" and plots.image_grid(NUMBERED[:2], title="FIXTURE").get_suptitle() == "FIXTURE"
 
 
 def test_prediction_grid_titles_prediction_confidence_and_truth_in_blue_or_red():
@@ -123,6 +124,9 @@ def test_confusion_matrix_shows_row_percentages_with_names_on_both_axes():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
     counts = plots.confusion_matrix(matrix, ["a", "b", "c"], normalize=False).axes[0]
     np.testing.assert_array_equal(np.asarray(counts.collections[0].get_array()).reshape(3, 3), matrix)
+    coarse = plots.confusion_matrix(matrix, ["a", "b", "c"], what="superclass")
+    assert (coarse.axes[0].get_xlabel(), coarse.axes[0].get_ylabel()) == ("predicted superclass", "true superclass")
+    assert coarse.axes[1].get_ylabel() == "% of true superclass"  # the colour bar
 
 
 def test_bar_draws_each_value_in_order_with_its_label():
@@ -303,6 +307,9 @@ def test_top_k_predictions_lists_k_guesses_and_marks_the_true_class():
     assert [t.get_color() for t in first.texts][:2] == ["black", plots.RIGHT]
     assert first.title.get_color() == plots.RIGHT and fig.axes[1].title.get_color() == plots.WRONG
     assert len(fig.axes) == 4 and not fig.axes[3].texts  # the spare panel stays empty
+    assert fig.get_suptitle() == ""
+    titled = plots.top_k_predictions(colour_images, np.array([0, 1, 2]), probs, NAMES, title="FIXTURE: guesses")
+    assert titled.get_suptitle() == "FIXTURE: guesses"
 
 
 def test_compare_histories_draws_validation_and_training_per_model():

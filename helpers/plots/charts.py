@@ -12,9 +12,16 @@ from helpers.plots.base import _finished
 
 
 def confusion_matrix(
-    matrix: np.ndarray, class_names: Sequence[str], normalize: bool = True, title: str = "Confusion matrix"
+    matrix: np.ndarray,
+    class_names: Sequence[str],
+    normalize: bool = True,
+    title: str = "Confusion matrix",
+    what: str = "class",
 ) -> plt.Figure:
-    """A heatmap of a confusion matrix (rows: true class, columns: predicted), in % of each row if normalized."""
+    """A heatmap of a confusion matrix (rows: true class, columns: predicted), in % of each row if normalized.
+
+    what names the labels on the axes and the colour bar, e.g. "superclass" for a coarse matrix.
+    """
     import seaborn as sns
 
     matrix = np.asarray(matrix)
@@ -28,10 +35,10 @@ def confusion_matrix(
         cmap="Blues",
         xticklabels=class_names,
         yticklabels=class_names,
-        cbar_kws={"label": "% of true class" if normalize else "images"},
+        cbar_kws={"label": f"% of true {what}" if normalize else "images"},
         ax=ax,
     )
-    ax.set(xlabel="predicted class", ylabel="true class", title=title)
+    ax.set(xlabel=f"predicted {what}", ylabel=f"true {what}", title=title)
     return _finished(fig)
 
 

@@ -25,8 +25,9 @@ def image_grid(
     colors: Sequence[str] | None = None,
     cols: int = 10,
     size: float = 1.3,
+    title: str = "",
 ) -> plt.Figure:
-    """Images in a grid, each with an optional coloured title."""
+    """Images in a grid, each with an optional coloured title; title, if given, heads the whole grid."""
     fig, axes = _blank_grid(len(images), cols, size)
     for i, ax in enumerate(axes):
         if i < len(images):
@@ -34,6 +35,8 @@ def image_grid(
             ax.imshow(image.squeeze(), cmap="gray" if image.ndim == 2 or image.shape[-1] == 1 else None)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    if title:
+        fig.suptitle(title, fontsize=10)
     return _finished(fig)
 
 
@@ -182,6 +185,7 @@ def top_k_predictions(
     class_names: Sequence[str],
     k: int = 5,
     cols: int = 4,
+    title: str = "",
 ) -> plt.Figure:
     """Images with their k most probable classes listed below; the true class's line is blue and bold."""
     y_true = np.asarray(y_true).ravel()
@@ -202,6 +206,8 @@ def top_k_predictions(
                         xycoords="axes fraction", xytext=(0, -3 - 10 * rank), textcoords="offset points",
                         va="top", fontsize=7.5, color=RIGHT if right else "black",
                         fontweight="bold" if right else "normal")
+    if title:
+        fig.suptitle(title, fontsize=10)
     # tight_layout leaves the guesses out of its sums: pad each row by their height (10 points a line).
     fig.tight_layout(h_pad=1.0 + 10 * k / plt.rcParams["font.size"])
     plt.close(fig)
