@@ -8,16 +8,23 @@ PROFILE ?= quick
 NOTEBOOKS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lock data fashion-mnist browser run smoke report test unit nbval nbval-chain nbval-rest nbval-floors lint lab reference student student-check bench fresh-check book clean
+.PHONY: help setup lock data fashion-mnist browser run smoke report test unit unit-fast nbval nbval-chain nbval-rest nbval-floors lint lab reference student student-check bench fresh-check book clean
 
 help:
-	@echo "make setup       create .venv with the pinned packages and the helpers package"
+	@echo "make setup       create .venv with the pinned packages and the helpers and tools packages"
+	@echo "make lock        after editing requirements.txt: resolve it afresh and pin the result in constraints.txt"
 	@echo "make data        fetch Fashion-MNIST (and try CIFAR-100 and the ResNet50 weights)"
+	@echo "                 (make fashion-mnist: Fashion-MNIST alone, as every target that runs a notebook does)"
+	@echo "make browser     Debian's Chromium for the site's browser test (installed as root; make test does this first)"
 	@echo "make run         run the notebooks headless: PROFILE=smoke|quick|full (default quick), NOTEBOOKS=\"01 03\""
 	@echo "                 then build the run report build/<profile>/index.html"
 	@echo "make report      rebuild the run report of the last run (PROFILE=... picks a profile)"
 	@echo "make smoke       the papermill smoke run of every notebook, with its report and accuracy floors"
 	@echo "make test        unit tests and notebook lint, and nbval of the committed notebooks with the smoke floors"
+	@echo "make unit        the unit tests alone, slow ones included (kernels, TensorFlow training, the browser)"
+	@echo "make unit-fast   the unit tests not marked slow: a maintainer's inner loop, about a minute on 2 cores"
+	@echo "make nbval       nbval of the committed notebooks (smoke profile) and the smoke floors, without the unit tests"
+	@echo "                 (its parts: nbval-chain for 05-08 in order, nbval-rest for the others, nbval-floors)"
 	@echo "make lint        the notebook lint and ruff alone"
 	@echo "make student     student versions without solutions in build/student/"
 	@echo "make student-check  run every student notebook until its first exercise (slow)"
@@ -78,6 +85,10 @@ browser:
 
 unit: browser fashion-mnist
 	$(BIN)/python -m pytest tests -q
+
+# The tests not marked slow (pyproject.toml's marker): no kernels, no TensorFlow training, no browser.
+unit-fast: fashion-mnist
+	$(BIN)/python -m pytest tests -q -m "not slow"
 
 # Runs every committed notebook under the smoke profile and checks the marked cells' outputs. Its
 # models record their accuracies in build/test/, where the smoke floors are then checked: make test

@@ -60,6 +60,7 @@ def test_the_bench_refuses_when_07_no_longer_trains_what_it_measures():
         bench_best.side_by_side_notebook(untagged, 3, ROOT / "build" / "unused.json")
 
 
+@pytest.mark.slow
 def test_side_by_side_times_both_models_on_alternating_epochs(tmp_path):
     import keras
 

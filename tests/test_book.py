@@ -39,6 +39,7 @@ def driver():
         yield opened
 
 
+@pytest.mark.slow
 def test_every_page_opens_without_a_problem_in_chromium(site, driver):
     screenshot = BUILD / "book-front-page.png"
     screenshot.unlink(missing_ok=True)
@@ -48,6 +49,7 @@ def test_every_page_opens_without_a_problem_in_chromium(site, driver):
     assert screenshot.stat().st_size > 10_000  # a picture of the page, not an empty frame
 
 
+@pytest.mark.slow
 def test_the_front_page_is_the_readme_introduction_with_the_notebooks_in_course_order(site):
     page = (site / "index.html").read_text(encoding="utf-8")
     title = (build_book.ROOT / "README.md").read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
@@ -57,6 +59,7 @@ def test_the_front_page_is_the_readme_introduction_with_the_notebooks_in_course_
     assert 'href="../quick/index.html"' in page  # checked in the browser like every other link
 
 
+@pytest.mark.slow
 def test_solutions_and_answers_are_folded_and_plotly_is_shipped_once(site):
     for nb in NOTEBOOKS:
         doc = json.loads(nb.read_text(encoding="utf-8"))
@@ -71,6 +74,7 @@ def test_solutions_and_answers_are_folded_and_plotly_is_shipped_once(site):
     assert "<math" in formulas and "\\sum" not in formulas  # LaTeX became MathML at build time
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_jupyterlab_anchors_of_sections_and_contents_links_land_on_the_page(site, nb):
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
@@ -172,6 +176,7 @@ BREAKAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", BREAKAGES, ids=list(BREAKAGES))
 def test_a_page_broken_on_purpose_fails(site, driver, tmp_path, case):
     page, old, new, expected = BREAKAGES[case]
@@ -180,6 +185,7 @@ def test_a_page_broken_on_purpose_fails(site, driver, tmp_path, case):
     assert problems and all(expected in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_a_missing_image_fails(site, driver, tmp_path):
     page = "01_dense_baseline.html"
     copy = copy_site(site, tmp_path)
@@ -188,6 +194,7 @@ def test_a_missing_image_fails(site, driver, tmp_path):
     assert any("image did not load" in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_a_plotly_figure_that_did_not_draw_fails(site, driver, tmp_path):
     page = plotly_page(site)
     # No JavaScript error: the figure's call is simply gone, so only the drawing check can see it.
@@ -196,6 +203,7 @@ def test_a_plotly_figure_that_did_not_draw_fails(site, driver, tmp_path):
     assert problems and all("Plotly figure did not draw" in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_a_missing_plotly_js_fails(site, driver, tmp_path):
     page = plotly_page(site)
     copy = copy_site(site, tmp_path)

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 TOLERANCE = 1e-5  # largest absolute difference between two weights: float32 sums in another order
 GLOBAL_BATCH = 16  # the same for 1 replica (16 each) and 2 replicas (8 each)
@@ -130,6 +131,7 @@ def result(done: subprocess.CompletedProcess) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_two_replicas_train_like_one(tmp_path):
     found = result(run_case(Path(__file__), "replicas", tmp_path))
     assert found["replicas"] == 2
@@ -138,6 +140,7 @@ def test_two_replicas_train_like_one(tmp_path):
     assert found["difference"] <= TOLERANCE, f"2 and 1 replicas differ by {found['difference']:.2e}"
 
 
+@pytest.mark.slow
 def test_interrupted_fit_resumes_to_the_uninterrupted_result(tmp_path):
     assert result(run_case(Path(__file__), "uninterrupted", tmp_path))["epochs_run"] == EPOCHS
     interrupted = run_case(Path(__file__), "interrupted", tmp_path)
@@ -160,6 +163,7 @@ def test_one_device_is_described_and_keeps_the_batch():
     assert distribute.global_batch(64, one) == 64
 
 
+@pytest.mark.slow
 def test_the_check_fails_without_the_strategy_scope(tmp_path):
     broken = tmp_path / "broken_copy.py"
     text = Path(__file__).read_text()

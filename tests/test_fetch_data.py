@@ -102,6 +102,7 @@ sys.exit(fetch_data.main(["--fashion-mnist"]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quiet", [True, False])
 def test_a_download_keeps_tensorflows_start_up_lines_off_the_terminal(quiet):
     script = QUIET_DOWNLOAD if quiet else QUIET_DOWNLOAD.replace("import fetch_data\n",
