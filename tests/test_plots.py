@@ -389,3 +389,20 @@ def test_overlay_grid_draws_a_labelled_colour_bar_for_the_heat_when_asked():
     bars = [ax for ax in with_bar.axes if ax.get_label() == "<colorbar>"]
     assert len(bars) == 1 and bars[0].get_ylabel() == "evidence (largest = 1)"
     assert not any(ax.get_label() == "<colorbar>" for ax in plots.overlay_grid(IMAGES[:3], heat, cols=3).axes)
+
+
+def test_gradients_and_losses_draws_a_line_per_seed_and_a_dot_per_seed_beside_chance():
+    gradients = {"plain": [[8.0, 1.0, 0.2], [9.0, 2.0, 0.1]], "residual": [[0.9, 0.5, 0.4], [0.8, 0.4, 0.3]]}
+    losses = {"plain": [2.2, 2.25], "residual": [1.4, 1.6]}
+    fig = plots.gradients_and_losses(gradients, losses, chance=2.302585, title="REAL data")
+    left, right = fig.axes
+    assert len(left.lines) == 4 and left.get_yscale() == "log"
+    np.testing.assert_allclose(left.lines[0].get_ydata(), [8.0, 1.0, 0.2])
+    assert list(left.lines[0].get_xdata()) == [1, 2, 3]  # layer 1 is the one next to the input
+    dots = [line for line in right.lines if line.get_linestyle() == "None"]
+    np.testing.assert_allclose(dots[1].get_ydata(), [1.4, 1.6])
+    assert [t.get_text() for t in right.get_xticklabels()] == ["plain", "residual"]
+    assert any(line.get_ydata()[0] == 2.302585 for line in right.lines if line.get_linestyle() == "--")
+    assert fig.get_suptitle() == "REAL data"
+    with pytest.raises(ValueError, match="same networks"):
+        plots.gradients_and_losses(gradients, {"plain": [2.2, 2.25]}, chance=2.3)

@@ -6,6 +6,7 @@ One module per kind of figure; every name is imported here, so notebooks write `
 from helpers.plots.base import RIGHT, WRONG, set_defaults
 from helpers.plots.charts import FIELD_COLORS, bar, confusion_matrix, labelled_scatter, receptive_fields
 from helpers.plots.curves import compare_histories, history_figure, history_figure_static, show_history
+from helpers.plots.depth import gradients_and_losses
 from helpers.plots.images import (
     image_grid,
     overlay_grid,
@@ -22,6 +23,7 @@ __all__ = [
     "bar",
     "compare_histories",
     "confusion_matrix",
+    "gradients_and_losses",
     "history_figure",
     "history_figure_static",
     "image_grid",
