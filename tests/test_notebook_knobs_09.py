@@ -16,7 +16,7 @@ import helpers
 from helpers.profiles import settle
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "09_capstone_cifar100_resnet50.ipynb"
-CHECK_LINE = "    knob(name, value, STAGE_EPOCHS[name], profile, 1, 1_000) for name, value in knobs.items()"
+CHECK_LINE = "    knob(name, value, STAGE_KNOBS[name], profile, 1, 1_000) for name, value in knobs.items()"
 
 
 class ReachedSetup(Exception):
@@ -58,6 +58,7 @@ def run_setup(monkeypatch):
         ({"HEAD_EPOCHS": 0}, r"HEAD_EPOCHS = 0 is out of range: HEAD_EPOCHS must be an integer from 1 to 1,000"),
         ({"FINE_TUNE_EPOCHS": 0}, r"FINE_TUNE_EPOCHS = 0 is out of range"),
         ({"RESIDUAL_EPOCHS": -1}, r"RESIDUAL_EPOCHS = -1 is out of range"),
+        ({"RESIDUAL_SEEDS": 0}, r"RESIDUAL_SEEDS = 0 is out of range"),
         ({"HEAD_EPOCHS": 2.5}, r"HEAD_EPOCHS = 2.5 is not allowed: HEAD_EPOCHS must be an integer"),
         ({"TRAIN_SIZE": 1}, r"TRAIN_SIZE = 1 is out of range: TRAIN_SIZE must be an integer from 200 to 50,000"),
         ({"TRAIN_SIZE": 60_000}, r"TRAIN_SIZE = 60,000 is out of range"),
@@ -78,7 +79,8 @@ def test_a_bad_knob_stops_in_the_setup_cell(run_setup, knobs, message):
 
 @pytest.mark.parametrize(
     "knobs",
-    [{}, {"HEAD_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "RESIDUAL_EPOCHS": 1}, {"TRAIN_SIZE": 200}, {"DISTRIBUTE": "off"}],
+    [{}, {"HEAD_EPOCHS": 1, "FINE_TUNE_EPOCHS": 1, "RESIDUAL_EPOCHS": 1, "RESIDUAL_SEEDS": 5}, {"TRAIN_SIZE": 200},
+     {"DISTRIBUTE": "off"}],
 )
 def test_good_knobs_reach_the_setup_call(run_setup, knobs):
     with pytest.raises(ReachedSetup):
@@ -88,6 +90,6 @@ def test_good_knobs_reach_the_setup_call(run_setup, knobs):
 def test_the_test_bites_when_the_check_is_removed(run_setup):
     _, setup = setup_cells()
     assert setup.count(CHECK_LINE) == 1
-    unchecked = "    value or STAGE_EPOCHS[name][profile] for name, value in knobs.items()"  # 0 becomes the default
+    unchecked = "    value or STAGE_KNOBS[name][profile] for name, value in knobs.items()"  # 0 becomes the default
     with pytest.raises(ReachedSetup):  # HEAD_EPOCHS = 0 silently becomes the profile's default again
         run_setup(setup.replace(CHECK_LINE, unchecked), HEAD_EPOCHS=0)
