@@ -221,10 +221,14 @@ def test_receptive_fields_draws_inputs_above_outputs_on_one_scale():
 
 
 def test_receptive_fields_zoom_shows_the_top_left_corner_with_a_line_between_pixels():
-    fig = plots.receptive_fields([a_field_example()], zoom=8, title="The corner")
+    fig = plots.receptive_fields([a_field_example()] * 4, zoom=8, title="The corner")  # four columns, as in 03
     assert all(ax.get_xlim() == (-0.5, 7.5) and ax.get_ylim() == (7.5, -0.5) for ax in fig.axes)
     assert list(fig.axes[0].get_xticks(minor=True)) == [k - 0.5 for k in range(9)]  # a line between pixels
     assert fig.get_suptitle() == "The corner"
+    canvas = FigureCanvasAgg(fig)  # the helper closed the figure: draw it on a fresh canvas
+    canvas.draw()
+    top, bottom = fig.axes[0].get_window_extent(), fig.axes[4].title.get_window_extent(canvas.get_renderer())
+    assert bottom.y1 < top.y0  # the output's title sits below the input panel, not over it
     unzoomed = plots.receptive_fields([a_field_example()])
     assert unzoomed.axes[0].get_xlim() == (-0.5, 27.5) and unzoomed.get_suptitle() == ""
     with pytest.raises(ValueError, match="zoom must be a whole number"):

@@ -82,7 +82,7 @@ def receptive_fields(
     if zoom is not None and (isinstance(zoom, bool) or not isinstance(zoom, int) or zoom < 1):
         raise ValueError(f"zoom must be a whole number of pixels of at least 1, got {zoom!r}.")
     extent = zoom or max(max(e["input"].shape[0], e["output"].shape[0]) for e in examples)
-    fig, axes = plt.subplots(2, len(examples), figsize=(size * len(examples), size * 2.15), squeeze=False)
+    fig, axes = plt.subplots(2, len(examples), figsize=(size * len(examples), size * 2.4), squeeze=False)
     for col, example in enumerate(examples):
         if len(example["fields"]) != len(example["pixels"]) or len(example["pixels"]) > len(FIELD_COLORS):
             raise ValueError(f"{example['title']!r}: give one field per marked pixel, at most {len(FIELD_COLORS)}.")
@@ -105,7 +105,7 @@ def receptive_fields(
         top.set_title(f"{example['title']}\ninput {rows} x {cols}{frame}", fontsize=9)
         bottom.imshow(example["output"], cmap="gray")
         for (r, c), color in zip(example["pixels"], FIELD_COLORS, strict=False):
-            bottom.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5))
+            bottom.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5, clip_on=False))
         rows, cols = example["output"].shape
         bottom.set_title(f"output {rows} x {cols}", fontsize=9)
         for ax in (top, bottom):
