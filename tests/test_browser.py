@@ -92,7 +92,8 @@ def test_the_command_runs_with_the_systems_python_alone():
 
 def test_make_test_checks_the_browser_before_it_builds_or_runs_anything():
     for target in ("test", "unit"):
-        done = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60)
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         assert lines[0] == "python3 -m tools.browser", lines[:3]

@@ -9,7 +9,7 @@ from tools.common import ROOT
 
 
 def make(*args: str) -> str:
-    done = subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
