@@ -14,6 +14,7 @@ import pytest
 
 import helpers
 from helpers.profiles import settle
+from tools.cells import PARAMETERS_TAG, code_cells, source, tags
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "09_capstone_cifar100_resnet50.ipynb"
 CHECK_LINE = "    knob(name, value, STAGE_KNOBS[name], profile, 1, 1_000) for name, value in knobs.items()"
@@ -25,9 +26,9 @@ class ReachedSetup(Exception):
 
 def setup_cells() -> tuple[str, str]:
     """The source of the parameters cell and of the code cell after it (the setup cell)."""
-    cells = [c for c in json.loads(NOTEBOOK.read_text())["cells"] if c["cell_type"] == "code"]
-    at = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
-    return "".join(cells[at]["source"]), "".join(cells[at + 1]["source"])
+    cells = [cell for _, cell in code_cells(json.loads(NOTEBOOK.read_text()))]
+    at = next(i for i, c in enumerate(cells) if PARAMETERS_TAG in tags(c))
+    return source(cells[at]), source(cells[at + 1])
 
 
 def validation_only(*args, **kwargs):
