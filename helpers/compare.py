@@ -79,13 +79,13 @@ class Comparison:
             f"{self.name_a} against {self.name_b} on the same {self.images:,} images: "
             f"{self.accuracy_a:.4f} against {self.accuracy_b:.4f} ({100 * self.difference:+.2f} points; "
             f"{self.a_only} images only {self.name_a} gets right, {self.b_only} only {self.name_b}; "
-            f"McNemar p = {_p_text(self.p_value)}): {self.verdict}"
+            f"McNemar p {_p_text(self.p_value)}): {self.verdict}"
         )
 
 
 def _p_text(p: float) -> str:
-    """A p-value as a reader needs it: two significant digits, and no false precision below 0.001."""
-    return "< 0.001" if p < 0.001 else f"{p:.2g}" if p < 0.1 else f"{p:.2f}"
+    """A p-value with its relation, as a reader needs it: "= 0.0022" (two digits), "< 0.001" (no false precision)."""
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}" if p < 0.1 else f"= {p:.2f}"
 
 
 def _labels(predictions, images: int, name: str) -> np.ndarray:

@@ -75,6 +75,8 @@ def test_the_counts_and_figures_are_those_of_the_images():
     assert result.better == "wide"
     text = str(result)
     assert "+0.20 points" in text and "30 images only wide" in text and "wide is more accurate" in text
+    assert "McNemar p = 0.0022)" in text
+    assert "McNemar p < 0.001)" in str(paired.compare(TRUTH, *predictions(TRUTH, 60, 10, 500)))
 
 
 def test_probabilities_are_taken_as_their_most_likely_class():

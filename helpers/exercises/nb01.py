@@ -170,4 +170,4 @@ def is_the_schedule_worth_it(run, constant_history, constant_accuracy, versus_sc
          f"versus_schedule's two accuracies are {sides[0]:.4f} and {sides[1]:.4f}, but the constant-rate model "
          f"scores {float(constant_accuracy):.4f} and section 6's model {float(scheduled_accuracy):.4f}: compare "
          "the predictions of exactly these two models on the test images.")
-    return f"the paired test says: {versus_schedule.verdict} (p = {versus_schedule.p_value:.2g})."
+    return f"the paired test says: {versus_schedule.verdict}."
