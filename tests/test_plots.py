@@ -324,6 +324,7 @@ def test_compare_histories_draws_validation_and_training_per_model():
     labels = [t.get_text() for t in accuracy.get_legend().get_texts()]
     assert labels == ["base", "other"]
     assert accuracy.lines[0].get_color() == accuracy.lines[1].get_color() != accuracy.lines[2].get_color()
+    assert (accuracy.get_ylabel(), loss.get_ylabel()) == ("accuracy (fraction right)", "loss")
 
 
 def test_compare_histories_marks_only_whole_epochs():

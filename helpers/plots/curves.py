@@ -123,7 +123,7 @@ def compare_histories(
             for key, style, label in ((f"val_{metric}", "-", name), (metric, ":", None)):
                 if key in hist:
                     ax.plot(range(1, len(hist[key]) + 1), hist[key], style, color=color, label=label)
-        ax.set(title=f"{metric} (solid: validation, dotted: training)", xlabel="epoch")
+        ax.set(title=f"{metric} (solid: validation, dotted: training)", xlabel="epoch", ylabel=_axis_label(metric))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers, even after 2 of them
         ax.title.set_fontsize(10)
     axes[0][0].legend(fontsize=8)
