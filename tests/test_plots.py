@@ -369,7 +369,7 @@ def test_the_overlap_check_bites_on_labels_placed_on_their_points():
 
 def test_signed_grid_labels_its_colour_bar_and_writes_each_tick_with_its_exponent():
     tiny = [rng.normal(size=(4, 4)) * 1e-8 for _ in range(3)]
-    fig = plots.signed_grid(tiny, cols=3, label="hand - Keras")
+    fig = plots.signed_grid(tiny, cols=3, row_labels=["first row"], label="hand - Keras")
     bar = next(ax for ax in fig.axes if ax.get_label() == "<colorbar>")
     assert bar.get_ylabel() == "hand - Keras"
     fig.canvas.draw()

@@ -127,8 +127,8 @@ def signed_grid(
             own = fig.colorbar(image, cax=ax.inset_axes((1.04, 0.0, 0.06, 1.0)), format="%.2g")
             own.ax.tick_params(labelsize=7)
     if row_labels is not None:
-        for row, label in zip(axes[:, 0], row_labels, strict=False):
-            row.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        for row, row_label in zip(axes[:, 0], row_labels, strict=False):
+            row.set_ylabel(row_label, rotation=0, ha="right", va="center", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
