@@ -105,7 +105,8 @@ def receptive_fields(
         top.set_title(f"{example['title']}\ninput {rows} x {cols}{frame}", fontsize=9)
         bottom.imshow(example["output"], cmap="gray")
         for (r, c), color in zip(example["pixels"], FIELD_COLORS, strict=False):
-            bottom.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5, clip_on=False))
+            box = plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec=color, lw=2.5, clip_on=False, zorder=3)
+            bottom.add_patch(box)  # drawn whole, above the panel's edge
         rows, cols = example["output"].shape
         bottom.set_title(f"output {rows} x {cols}", fontsize=9)
         for ax in (top, bottom):
