@@ -60,7 +60,8 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert "### Some CPU" in page and "**0.85**" in page
     assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | float32 | 37.0 s | 12 | 7.4 min | – |" \
         in page
-    seed_row = "| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | float32 | 20.1 s | 26 | 8.7 min | – |"
+    seed_row = ("| the seed's deeper CNN (`seed_deeper_cnn`) | 300,000 | 48,000 | 64 | float32 | 20.1 s | 26 | "
+                "8.7 min | – |")
     assert seed_row in page
     assert "07 ÷ seed: **0.85**" in page and "Measured on 50% of the images" in page
     assert "**Note.** A shared machine." in page
