@@ -111,6 +111,8 @@ def test_prediction_grid_titles_prediction_confidence_and_truth_in_blue_or_red()
         "class 0 82%\n(true: class 0)", "class 1 60%\n(true: class 1)", "class 2 70%\n(true: class 5)"
     ]
     assert [ax.title.get_color() for ax in fig.axes] == [plots.RIGHT, plots.RIGHT, plots.WRONG]
+    titled = plots.prediction_grid(NUMBERED[[4, 5, 6]], np.array([0, 1, 5]), probs, NAMES, cols=3, title="Mistakes")
+    assert fig.get_suptitle() == "" and titled.get_suptitle() == "Mistakes"
 
 
 def test_confusion_matrix_shows_row_percentages_with_names_on_both_axes():

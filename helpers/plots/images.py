@@ -67,8 +67,10 @@ def prediction_grid(
     probabilities: np.ndarray,
     class_names: Sequence[str],
     cols: int = 6,
+    title: str = "",
 ) -> plt.Figure:
-    """Images titled with predicted class and confidence over the true class; blue right, red wrong."""
+    """Images titled with predicted class and confidence over the true class; blue right, red wrong; title heads
+    the grid."""
     y_true = np.asarray(y_true).ravel()
     predicted = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
@@ -77,7 +79,7 @@ def prediction_grid(
         for p, c, t in zip(predicted, confidence, y_true, strict=True)
     ]
     colors = [RIGHT if p == t else WRONG for p, t in zip(predicted, y_true, strict=True)]
-    return image_grid(images, titles, colors, cols=cols, size=1.8)
+    return image_grid(images, titles, colors, cols=cols, size=1.8, title=title)
 
 
 def signed_grid(
