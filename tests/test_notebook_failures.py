@@ -90,6 +90,8 @@ BAD_KNOBS = {
                            "EXPERIMENT_SIZE = 70,000 is out of range: EXPERIMENT_SIZE must be an integer from 100"),
     "07 TEST_SIZE": ("07_regularization", {"TEST_SIZE": 50},
                      "TEST_SIZE = 50 is out of range: TEST_SIZE must be an integer from 100 to 10,000"),
+    "08 MODEL_SOURCE": ("08_kernel_dissection", {"MODEL_SOURCE": "auto"},
+                        "MODEL_SOURCE = 'auto' is not allowed: choose one of 'shipped', '07'"),
 }
 
 
@@ -130,3 +132,20 @@ def test_07_says_why_it_skips_stored_models_and_falls_back(tmp_path):
     assert "is not a Keras .keras file (those are zip archives): it is truncated" in printed
     assert "smoke/05_pooling_and_checkpoints/best.keras: model" in printed
     assert digest(broken) == before
+
+
+@pytest.mark.slow
+def test_08_asked_for_your_own_07_model_stops_rather_than_dissect_another(tmp_path):
+    notebook = cut_after("08_kernel_dissection.ipynb", "model_source = f\"your own", tmp_path / "08.ipynb")
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run(notebook, MODEL_SOURCE="07")  # nothing stored: no silent switch to the shipped model
+    assert info.value.ename == "CheckpointMissingError"
+    assert "run notebook 07 with the smoke profile first, or set MODEL_SOURCE = \"shipped\"" in info.value.evalue
+
+    stray = checkpoints.checkpoint_path("smoke", "07_regularization")
+    stray_model(stray)  # a model without convolutions: nothing to dissect
+    before = digest(stray)
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run(notebook, MODEL_SOURCE="07")
+    assert info.value.ename == "CheckpointMismatchError" and "it has no Conv2D layer" in info.value.evalue
+    assert digest(stray) == before
