@@ -114,7 +114,7 @@ def _holds(comparison, accuracy: float) -> bool:
     return any(abs(a - accuracy) <= tolerance for a in (comparison.accuracy_a, comparison.accuracy_b))
 
 
-@register(NOTEBOOK, 2, "Nearest or bilinear", answers=("nearest_model", "interpolation_comparison"))
+@register(NOTEBOOK, 2, "Nearest or bilinear?", answers=("nearest_model", "interpolation_comparison"))
 def nearest_or_bilinear(run, nearest_model, interpolation_comparison, *, x_test, y_test):
     _is_four_blocks(nearest_model, "nearest_model")
     _short_epochs(run, nearest_model, "nearest_model", epochs=1)
@@ -130,7 +130,7 @@ def nearest_or_bilinear(run, nearest_model, interpolation_comparison, *, x_test,
     return f"{interpolation_comparison.verdict}, for these two models after one short epoch (one seed each)."
 
 
-@register(NOTEBOOK, 3, "Depth or pixels", answers=("model_28", "model_56", "pixels_comparison"))
+@register(NOTEBOOK, 3, "Depth or pixels?", answers=("model_28", "model_56", "pixels_comparison"))
 def depth_or_pixels(run, model_28, model_56, pixels_comparison, *, x_test, y_test):
     for name, model, side in (("model_28", model_28, 28), ("model_56", model_56, 56)):
         _is_four_blocks(model, name)

@@ -31,6 +31,13 @@ def _axis_label(name: str) -> str:
     return f"{name} (fraction right)" if "accuracy" in name else name
 
 
+def _curve_label(key: str) -> str:
+    """Legend text that says how each curve was measured: Keras' training figure is a running mean."""
+    if key.startswith("val_"):
+        return f"validation {key[4:]} (after each epoch)"
+    return f"training {key} (running mean over the epoch)"
+
+
 def _epoch_step(hist: Mapping[str, Sequence[float]]) -> int:
     """Whole-epoch tick spacing: every epoch up to 10 epochs, then about ten ticks."""
     return max(1, math.ceil(max((len(v) for v in hist.values()), default=1) / 10))
@@ -50,7 +57,7 @@ def history_figure(history, title: str = "Training history", mark_epoch: int | N
                     go.Scatter(
                         x=epochs,
                         y=[float(v) for v in hist[key]],
-                        name=key,
+                        name=_curve_label(key),
                         mode="lines+markers",
                         line={"dash": dash},
                         legendgroup=key.replace("val_", ""),
@@ -76,11 +83,11 @@ def history_figure_static(history, title: str = "Training history", mark_epoch: 
     for ax, name in zip(axes[0], names, strict=True):
         for key, style in ((name, "-o"), (f"val_{name}", "--o")):
             if key in hist:
-                ax.plot(range(1, len(hist[key]) + 1), hist[key], style, markersize=3, label=key)
+                ax.plot(range(1, len(hist[key]) + 1), hist[key], style, markersize=3, label=_curve_label(key))
         if mark_epoch is not None:
             ax.axvline(mark_epoch, color="grey", linestyle=":", label=f"{mark_label} (epoch {mark_epoch})")
         ax.set(title=name, xlabel="epoch", ylabel=_axis_label(name))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs, even a run of one
         ax.legend(fontsize=8)
     fig.suptitle(title)
     return _finished(fig)
