@@ -29,13 +29,14 @@ def gradients_and_losses(
             left.plot(range(1, len(norms) + 1), norms, "-o", markersize=2.5, color=color, alpha=0.8,
                       label=name if seed == 0 else None)
         right.plot([k] * len(losses[name]), losses[name], "o", color=color, markersize=7, alpha=0.8)
-    left.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel="gradient norm (log scale)",
-             title="at the start: gradient of each layer's kernel")
+    left.set(yscale="log", xlabel="convolution (1 = the first, next to the input)",
+             ylabel="norm of its kernel's gradient (log scale)",
+             title="at the start: the gradient each convolution gets")
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.legend(fontsize=8)
     right.axhline(chance, color="grey", linestyle="--", label=f"a uniform guess: {chance:.3f}")
     right.set(xticks=range(len(losses)), xticklabels=list(losses), xlim=(-0.5, len(losses) - 0.5),
-              ylabel="loss on the training images", title="after training: one dot per seed")
+              ylabel="loss on the training images (inference mode)", title="after training: one dot per seed")
     right.legend(fontsize=8)
     for ax in (left, right):
         ax.title.set_fontsize(10)
