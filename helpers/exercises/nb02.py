@@ -198,6 +198,6 @@ def shifted_photos(run, shift_right, shifted_accuracy, *, models, x_test, y_test
         given = float(shifted_accuracy.loc[3, name])
         need(abs(given - measured) <= 0.5 / len(truth) + 1e-6,
              f"shifted_accuracy says {name} scores {given:.4f} on the images shifted 3 pixels; it scores "
-             f"{measured:.4f} on the test images moved by your shift_right: measure each model on x_test.")
+             f"{measured:.4f} on the test images moved that many pixels to the right: measure each model on x_test.")
         measured_at_3[name] = measured
     return "measured again here, 3 pixels to the right: " + ", ".join(f"{n} {a:.4f}" for n, a in measured_at_3.items())
