@@ -181,10 +181,21 @@ def test_history_figures_mark_an_epoch_on_whole_epoch_ticks():
         marks = [line for line in ax.lines if list(line.get_xdata()) == [6, 6]]
         assert len(marks) == 1 and "checkpoint (epoch 6)" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert static.axes[1].get_ylabel() == "accuracy (fraction right)"
+    top5 = plots.history_figure_static({**long, "top5": long["accuracy"], "val_top5": long["val_accuracy"]})
+    assert top5.axes[2].get_ylabel() == "top5 (fraction right)"  # top-k accuracies are fractions too
     fig = plots.history_figure(long, mark_epoch=6)
     assert [shape.x0 for shape in fig.layout.shapes] == [6, 6]  # one dotted line per panel
     assert fig.layout.xaxis.dtick == 2 and fig.layout.xaxis2.dtick == 2  # whole epochs, about ten ticks
     assert len(plots.history_figure(long).layout.shapes) == 0  # no mark unless asked
+
+
+def test_history_legends_sit_under_their_panels_not_on_the_curves():
+    static = plots.history_figure_static(HISTORY, mark_epoch=1)
+    renderer = FigureCanvasAgg(static).get_renderer()
+    static.draw(renderer)
+    for ax in static.axes:
+        legend, panel = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert legend.y1 < panel.y0  # wholly below the panel: no point or tick label hidden under it
 
 
 def test_show_history_sends_interactive_and_static_views(monkeypatch):
@@ -397,6 +408,13 @@ def test_signed_grid_positive_runs_from_white_at_zero_to_red_and_refuses_negativ
     assert all(im.get_clim() == (0, top) and im.get_cmap().name == "Reds" for im in shown)
     with pytest.raises(ValueError, match="without negative values"):
         plots.signed_grid([np.array([[-1.0, 2.0]])], positive=True)
+
+
+def test_overlay_grid_takes_a_title_that_heads_the_grid():
+    heat = np.ones((2, 3, 3))
+    assert plots.overlay_grid(IMAGES[:2], heat, title="Saliency").get_suptitle() == "Saliency"
+    assert plots.overlay_grid(IMAGES[:2], heat, label="heat", title="With a bar").get_suptitle() == "With a bar"
+    assert plots.overlay_grid(IMAGES[:2], heat).get_suptitle() == ""
 
 
 def test_overlay_grid_draws_a_labelled_colour_bar_for_the_heat_when_asked():

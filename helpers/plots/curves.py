@@ -28,7 +28,7 @@ def _metric_pairs(hist: Mapping[str, Sequence[float]]) -> list[str]:
 
 def _axis_label(name: str) -> str:
     """A metric's axis label: what it counts, where a name alone does not say."""
-    return f"{name} (fraction right)" if "accuracy" in name else name
+    return f"{name} (fraction right)" if "accuracy" in name or name.startswith("top") else name
 
 
 def _curve_label(key: str) -> str:
@@ -79,7 +79,7 @@ def history_figure_static(history, title: str = "Training history", mark_epoch: 
     """The same curves as history_figure, drawn with Matplotlib for places without JavaScript."""
     hist = _history_dict(history)
     names = _metric_pairs(hist)
-    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 4.2), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         for key, style in ((name, "-o"), (f"val_{name}", "--o")):
             if key in hist:
@@ -88,7 +88,8 @@ def history_figure_static(history, title: str = "Training history", mark_epoch: 
             ax.axvline(mark_epoch, color="grey", linestyle=":", label=f"{mark_label} (epoch {mark_epoch})")
         ax.set(title=name, xlabel="epoch", ylabel=_axis_label(name))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs, even a run of one
-        ax.legend(fontsize=8)
+        # Under the panel, not on it: a legend inside covers the first epochs' points and tick labels.
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.42), frameon=False)
     fig.suptitle(title)
     return _finished(fig)
 

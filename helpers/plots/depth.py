@@ -36,7 +36,7 @@ def gradients_and_losses(
     left.legend(fontsize=8)
     right.axhline(chance, color="grey", linestyle="--", label=f"a uniform guess: {chance:.3f}")
     right.set(xticks=range(len(losses)), xticklabels=list(losses), xlim=(-0.5, len(losses) - 0.5),
-              ylabel="loss on the training images (inference mode)", title="after training: one dot per seed")
+              ylabel="training loss (inference mode)", title="after training: one dot per seed")
     right.legend(fontsize=8)
     for ax in (left, right):
         ax.title.set_fontsize(10)

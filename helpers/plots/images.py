@@ -152,10 +152,11 @@ def overlay_grid(
     alpha: float = 0.5,
     size: float = 1.6,
     label: str = "",
+    title: str = "",
 ) -> plt.Figure:
     """Grayscale images with a heatmap (any resolution, stretched over the image, 0 to 1) laid on top.
 
-    label, if given, names a colour bar for the heatmap's scale beside the grid.
+    label, if given, names a colour bar for the heatmap's scale beside the grid; title, if given, heads the grid.
     """
     fig, axes = _blank_grid(len(images), cols, size)
     heat = None
@@ -170,6 +171,8 @@ def overlay_grid(
                          extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
         if titles is not None:
             ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    if title:
+        fig.suptitle(title, fontsize=10)
     if not label or heat is None:
         return _finished(fig)
     fig.tight_layout()
