@@ -125,7 +125,7 @@ def load_checkpoint(path: str | os.PathLike, expected=None, how_to_make: str = "
             raise CheckpointMismatchError(
                 f"{where} holds a different architecture ({len(theirs)} layers, {model.count_params():,} "
                 f"parameters; this notebook's model has {len(ours)} layers, {expected.count_params():,}). "
-                f"First difference at layer {diff}: {what}. "
+                f"First difference at layer {diff + 1} (counting from 1, as summary() lists them): {what}. "
                 f"Was it saved by another version of the notebook? Move it aside and {how_to_make}."
             )
     return model

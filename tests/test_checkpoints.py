@@ -79,7 +79,7 @@ def test_another_architecture_is_refused_with_the_first_difference(saved):
     with pytest.raises(checkpoints.CheckpointMismatchError) as info:
         checkpoints.load_checkpoint(path, expected=small_model(units=16))
     message = str(info.value)
-    assert "First difference at layer 0" in message and "(4, 8)" in message and "(4, 16)" in message
+    assert "First difference at layer 1 (counting from 1" in message and "(4, 8)" in message and "(4, 16)" in message
 
 
 def test_load_first_usable_takes_the_first_good_one_in_order(saved, tmp_path, capsys):
@@ -140,7 +140,7 @@ def test_same_weight_shapes_but_another_activation_is_refused(tmp_path):
     with pytest.raises(checkpoints.CheckpointMismatchError) as info:
         checkpoints.load_checkpoint(path, expected=small_model())
     message = str(info.value)
-    assert "First difference at layer 0" in message and "same weight shapes" in message
+    assert "First difference at layer 1 (counting from 1" in message and "same weight shapes" in message
     assert "activation='sigmoid'" in message and "activation='relu'" in message
 
 
@@ -153,7 +153,8 @@ def test_another_dropout_rate_is_refused_and_the_same_one_loads(tmp_path):
 
     path = tmp_path / "cnn.keras"
     cnn(0.5).save(path)
-    with pytest.raises(checkpoints.CheckpointMismatchError, match="layer 1: .*Dropout has rate=0.5, .* rate=0.2"):
+    refused = r"layer 2 \(counting from 1, .*\): .*Dropout has rate=0.5, .* rate=0.2"
+    with pytest.raises(checkpoints.CheckpointMismatchError, match=refused):
         checkpoints.load_checkpoint(path, expected=cnn(0.2))
     assert checkpoints.load_checkpoint(path, expected=cnn(0.5)) is not None
 
