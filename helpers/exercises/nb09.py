@@ -79,9 +79,10 @@ def _fraction(value, name: str) -> None:
          f"{name} should be a share between 0 and 1, got {value!r}.")
 
 
-@register(NOTEBOOK, 3, "A head for superclasses", answers=("coarse_head", "comparison"))
-def a_head_for_superclasses(run, coarse_head, comparison, *, test_features, y_test, stage1_probabilities,
+@register(NOTEBOOK, 3, "A head for superclasses", answers=("coarse_head", "superclass_comparison"))
+def a_head_for_superclasses(run, coarse_head, superclass_comparison, *, test_features, y_test, stage1_probabilities,
                             fine_to_coarse):
+    comparison = superclass_comparison  # the notebook names it so: its section 9 keeps a list called comparison
     need(is_model(coarse_head), f"coarse_head should be the Keras model you trained, not {type(coarse_head).__name__}.")
     outputs = coarse_head.output_shape[-1]
     need(outputs == 20, f"your head predicts {outputs} classes; it should predict the 20 superclasses.")
@@ -92,7 +93,7 @@ def a_head_for_superclasses(run, coarse_head, comparison, *, test_features, y_te
     need(optimizer is not None and int(optimizer.iterations) > 0,
          "coarse_head has not been trained: compile it and fit it on the training images' features.")
     need(isinstance(comparison, Comparison),
-         f"comparison should be what helpers.compare.compare(...) returns, not {type(comparison).__name__}.")
+         f"superclass_comparison should be what helpers.compare.compare(...) returns, not {type(comparison).__name__}.")
     truth = fine_to_coarse[np.asarray(y_test).ravel()]
     need(comparison.images == len(truth),
          f"your comparison is on {comparison.images:,} images; compare on the {len(truth):,} test images.")
