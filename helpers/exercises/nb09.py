@@ -80,9 +80,8 @@ def _fraction(value, name: str) -> None:
 
 
 @register(NOTEBOOK, 3, "A head for superclasses", answers=("coarse_head", "superclass_comparison"))
-def a_head_for_superclasses(run, coarse_head, superclass_comparison, *, test_features, y_test, stage1_probabilities,
+def a_head_for_superclasses(run, coarse_head, answer, *, test_features, y_test, stage1_probabilities,
                             fine_to_coarse):
-    comparison = superclass_comparison  # the notebook names it so: its section 9 keeps a list called comparison
     need(is_model(coarse_head), f"coarse_head should be the Keras model you trained, not {type(coarse_head).__name__}.")
     outputs = coarse_head.output_shape[-1]
     need(outputs == 20, f"your head predicts {outputs} classes; it should predict the 20 superclasses.")
@@ -92,27 +91,27 @@ def a_head_for_superclasses(run, coarse_head, superclass_comparison, *, test_fea
     optimizer = getattr(coarse_head, "optimizer", None)
     need(optimizer is not None and int(optimizer.iterations) > 0,
          "coarse_head has not been trained: compile it and fit it on the training images' features.")
-    need(isinstance(comparison, Comparison),
-         f"superclass_comparison should be what helpers.compare.compare(...) returns, not {type(comparison).__name__}.")
+    need(isinstance(answer, Comparison),
+         f"superclass_comparison should be what helpers.compare.compare(...) returns, not {type(answer).__name__}.")
     truth = fine_to_coarse[np.asarray(y_test).ravel()]
-    need(comparison.images == len(truth),
-         f"your comparison is on {comparison.images:,} images; compare on the {len(truth):,} test images.")
+    need(answer.images == len(truth),
+         f"your comparison is on {answer.images:,} images; compare on the {len(truth):,} test images.")
     direct = float(np.mean(coarse_head.predict(test_features, verbose=0).argmax(axis=1) == truth))
     stage1 = np.asarray(stage1_probabilities).argmax(axis=1)
     mapped = float(np.mean(fine_to_coarse[stage1] == truth))
     unmapped = float(np.mean(stage1 == truth))  # classes 0..99 scored against superclasses 0..19
-    need(math.isclose(comparison.accuracy_a, direct, abs_tol=1e-9),
-         f"the first model of your comparison scores {comparison.accuracy_a:.4f} on the superclasses; your head "
+    need(math.isclose(answer.accuracy_a, direct, abs_tol=1e-9),
+         f"the first model of your comparison scores {answer.accuracy_a:.4f} on the superclasses; your head "
          f"scores {direct:.4f}: give compare the superclass labels, then your head's predictions first.")
-    need(math.isclose(unmapped, mapped, abs_tol=1e-9) or not math.isclose(comparison.accuracy_b, unmapped,
+    need(math.isclose(unmapped, mapped, abs_tol=1e-9) or not math.isclose(answer.accuracy_b, unmapped,
                                                                            abs_tol=1e-9),
          "the second model's predictions are classes (0 to 99) scored against superclass labels: map the stage 1 "
          "head's predicted classes through fine_to_coarse first.")
-    need(math.isclose(comparison.accuracy_b, mapped, abs_tol=1e-9),
-         f"the second model of your comparison scores {comparison.accuracy_b:.4f}, but the stage 1 head's classes "
+    need(math.isclose(answer.accuracy_b, mapped, abs_tol=1e-9),
+         f"the second model of your comparison scores {answer.accuracy_b:.4f}, but the stage 1 head's classes "
          f"mapped to superclasses score {mapped:.4f} on these images: compare with the stage 1 head's predictions "
          "(test_probabilities['resnet50_frozen']), mapped through fine_to_coarse.")
-    return f"{comparison.verdict} ({100 * comparison.difference:+.2f} points, p = {comparison.p_value:.2g})."
+    return f"{answer.verdict} ({100 * answer.difference:+.2f} points, p = {answer.p_value:.2g})."
 
 
 @register(NOTEBOOK, 4, "How close are the misses?", answers=("position", "second_place"))
