@@ -50,13 +50,13 @@ def test_parts_are_chosen_by_name_in_their_own_order():
 def test_the_page_shows_every_part_and_the_budgets():
     page = bench_docs.page(SAMPLE)
     assert page.startswith("# Benchmarks\n")
-    assert "| 01_dense_baseline | 27 s | 47 s | 3.0x | 2026-01-02 10:05 |" in page
-    assert "| 07_regularization | 60 s | 300 s | 6.7x | 2026-01-02 10:10 (failed: smoke) |" in page
+    assert "| 01_dense_baseline | 27 s | 47 s | 3.0x | 2026-01-02 10:05, Some CPU |" in page
+    assert "| 07_regularization | 60 s | 300 s | 6.7x | 2026-01-02 10:10, Some CPU (failed: smoke) |" in page
     assert "| **all 2** | 87 s | 347 s | | |" in page
     assert "Quick: 347 s for 2 notebooks (budget 1,200 s), the slowest 07_regularization at 300 s" in page
     assert "Smoke: 87 s, 4.8 times the start-up time of 2 notebooks (2 x 9.0 s; budget 3 times)." in page
     assert "| 01_dense_baseline | dense_baseline | 1 x 2.0 s | 5 x 4.0 s |" in page
-    assert "| kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:20 |" in page
+    assert "| kernel start + TensorFlow import | 9.0 s | 2026-01-02 10:20, Some CPU |" in page
     assert "### Some CPU" in page and "**0.85**" in page
     assert "| 07's best model (`regularized`) | 500,000 | 54,000 | 128 | float32 | 37.0 s | 12 | 7.4 min | – |" \
         in page
@@ -65,8 +65,8 @@ def test_the_page_shows_every_part_and_the_budgets():
     assert seed_row in page
     assert "07 ÷ seed: **0.85**" in page and "Measured on 50% of the images" in page
     assert "**Note.** A shared machine." in page
-    assert "| 01_dense_baseline | 25 s | 20 s | 0.80 | 2.2x | 2026-01-02 10:15 |" in page
-    assert ("| 07_regularization | 80 s | 40 s | 0.50 | 4.4x | 2026-01-02 10:16 "
+    assert "| 01_dense_baseline | 25 s | 20 s | 0.80 | 2.2x | 2026-01-02 10:15, Some CPU |" in page
+    assert ("| 07_regularization | 80 s | 40 s | 0.50 | 4.4x | 2026-01-02 10:16, Some CPU "
             "(failed: as it is: FAILED in cell 3: E) |") in page
     assert "| **all 2** | 105 s | 60 s | 0.57 | | |" in page
     assert ("At its least the smoke series takes 60 s, 3.3 times the start-up time of 2 notebooks (2 x 9.0 s; "
@@ -132,7 +132,36 @@ def test_make_bench_holds_the_cpu_lock():
 
 
 def test_a_run_of_every_part_drops_the_last_runs_note_and_a_partial_run_keeps_it():
-    old = {"note": "A shared machine.", "startup": {"x": 1}, "notebooks": {"y": 2}, "machine": {"cpu": "old"}}
-    assert bench.carried_over(old, list(bench.PARTS), None) == {"startup": {"x": 1}, "notebooks": {"y": 2}}
+    old = {"note": "A shared machine.", "startup": {"x": 1}, "notebooks": {}, "machine": {"cpu": "old"}}
+    assert bench.carried_over(old, list(bench.PARTS), None) == {"startup": {"x": 1, "machine": {"cpu": "old"}},
+                                                                 "notebooks": {}}
     assert bench.carried_over(old, ["startup"], None)["note"] == "A shared machine."
     assert bench.carried_over(old, list(bench.PARTS), "Quiet.")["note"] == "Quiet."
+
+
+def test_a_partial_run_on_another_machine_keeps_every_figure_with_the_machine_that_measured_it():
+    """A run of one part on another kind of machine once relabelled the last run's figures with its own CPU and
+    dropped the other machine's side-by-side: each figure now carries its machine, whatever runs next."""
+    old = copy.deepcopy(SAMPLE)
+    other = {**SAMPLE["machine"], "cpu": "Other CPU"}
+    kept = bench.carried_over(old, ["side-by-side"], None) | {"machine": other}
+    bench.per_machine(kept, "side-by-side")["Other CPU"] = {**SAMPLE["side-by-side"], "ratio": 0.93}
+    bench.label_machines(kept, other)
+    assert set(kept["side-by-side"]) == {"Some CPU", "Other CPU"}
+    assert kept["side-by-side"]["Some CPU"]["ratio"] == 0.85
+    assert kept["notebooks"]["quick"]["01_dense_baseline"]["machine"]["cpu"] == "Some CPU"
+    assert kept["smoke-least"]["07_regularization"]["machine"]["cpu"] == "Some CPU"
+    assert kept["startup"]["machine"]["cpu"] == "Some CPU"
+    page = bench_docs.page(kept)
+    assert "### Some CPU" in page and "### Other CPU" in page and "**0.93**" in page
+    assert "| 01_dense_baseline | 27 s | 47 s | 3.0x | 2026-01-02 10:05, Some CPU |" in page
+    assert "The last run of the bench: 2 cores (Other CPU)" in page
+    fresh = bench.label_machines({"notebooks": {"quick": {"01_dense_baseline": {"seconds": 1.0}}}}, other)
+    assert fresh["notebooks"]["quick"]["01_dense_baseline"]["machine"]["cpu"] == "Other CPU"
+
+
+def test_the_page_names_a_cpu_briefly():
+    assert bench_docs.short_cpu({"cpu": "Intel(R) Xeon(R) Processor"}) == "Intel Xeon"
+    assert bench_docs.short_cpu({"cpu": "AMD EPYC 7B13 64-Core Processor"}) == "AMD EPYC 7B13"
+    assert bench_docs.short_cpu({"cpu": "Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz"}) == "Intel Core i7-8650U"
+    assert bench_docs.short_cpu(None) == "unknown machine"

@@ -196,6 +196,27 @@ def per_machine(bench: dict, part: str) -> dict:
     return figures
 
 
+def label_machines(bench: dict, cpu: dict | None) -> dict:
+    """Give every figure that does not name its machine this one (the machine of the run that measured it).
+
+    A run of some parts keeps the others' figures, and the next run may be on another kind of machine: each
+    figure carries its own, so the page, the README and the setup lines never name the wrong one.
+    """
+    if not cpu:
+        return bench
+    for rows in bench.get("notebooks", {}).values():
+        for row in rows.values():
+            row.setdefault("machine", cpu)
+    for row in bench.get("smoke-least", {}).values():
+        row.setdefault("machine", cpu)
+    if bench.get("startup"):
+        bench["startup"].setdefault("machine", cpu)
+    for part in PER_MACHINE:
+        if part in bench:
+            bench[part] = per_machine({part: bench[part], "machine": cpu}, part)  # a flat form: this machine's
+    return bench
+
+
 def parse_parts(only: str | None) -> list[str]:
     """The parts named by --only (comma-separated), in the canonical order."""
     if not only:
@@ -213,7 +234,7 @@ def carried_over(old: dict, parts: list[str], note: str | None) -> dict:
 
     A note describes the conditions of a run; after a run of every part the old one describes nothing on the page.
     """
-    kept = {k: v for k, v in old.items() if k in PARTS}
+    kept = label_machines({k: v for k, v in old.items() if k in PARTS}, old.get("machine"))
     if note is not None:
         return kept | {"note": note}
     if set(parts) != set(PARTS) and "note" in old:
@@ -266,6 +287,7 @@ def measure(parts: list[str], args: argparse.Namespace, bench: dict, path: Path)
         else:
             per_machine(bench, part)[machine()["cpu"]] = {"measured": now(), "load_before": load_average(),
                                                           **bench_best_model()}
+        label_machines(bench, bench["machine"])  # the new figures are this machine's
         path.write_text(json.dumps(bench, indent=2) + "\n")
     return bench
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tools.common import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -63,9 +65,27 @@ def seconds(value: float | None) -> str:
 def header(bench: dict) -> list[str]:
     """Where and under what conditions the figures were measured."""
     m = bench.get("machine", {})
-    lines = [f"Measured on {m.get('cores')} cores ({m.get('cpu')}), TensorFlow {m.get('tensorflow')}, "
-             f"Keras {m.get('keras')}, Python {m.get('python')}."] if m else []
+    lines = [f"The last run of the bench: {m.get('cores')} cores ({short_cpu(m)}), TensorFlow {m.get('tensorflow')}, "
+             f"Keras {m.get('keras')}, Python {m.get('python')}. A run of some parts keeps the other parts' "
+             "figures, so each table names the machine of its figures."] if m else []
     return lines + ([f"\n**Note.** {bench['note']}"] if bench.get("note") else [])
+
+
+def short_cpu(machine: dict | None) -> str:
+    """A CPU's name as the page shows it: 'Intel(R) Xeon(R) Processor' -> 'Intel Xeon'."""
+    name = (machine or {}).get("cpu", "unknown machine")
+    name = re.sub(r"\((R|TM|tm)\)|\bProcessor\b|\bCPU @.*$|@.*$|\b\d+-Core\b", " ", name)
+    return " ".join(name.split()) or "unknown machine"
+
+
+def where(row: dict, bench: dict) -> str:
+    """When and on which machine a figure was measured (older figures name no machine: the run's own)."""
+    return f"{row['measured']}, {short_cpu(row.get('machine') or bench.get('machine'))}"
+
+
+def machines_of(rows, bench: dict) -> set[str]:
+    """The machines some figures were measured on."""
+    return {short_cpu(r.get("machine") or bench.get("machine")) for r in rows}
 
 
 def startup_seconds(bench: dict) -> float | None:
@@ -87,12 +107,17 @@ def notebooks_section(bench: dict) -> list[str]:
         s, q = smoke.get(name, {}), quick.get(name, {})
         ratio = f"{s['seconds'] / startup:.1f}x" if s and startup else "–"
         failed = [p for p, r in (("smoke", s), ("quick", q)) if r and r["status"] != "ok"]
-        when = max(r["measured"] for r in (s, q) if r)
+        taken = [r for r in (s, q) if r]
+        when = f"{max(r['measured'] for r in taken)}, {', '.join(sorted(machines_of(taken, bench)))}"
         out.append(f"| {name} | {seconds(s.get('seconds'))} | {seconds(q.get('seconds'))} | {ratio} | {when}"
                    f"{' (failed: ' + ', '.join(failed) + ')' if failed else ''} |")
     totals = {p: sum(r["seconds"] for r in rows.values()) for p, rows in (("smoke", smoke), ("quick", quick))}
     out.append(f"| **all {len(names)}** | {seconds(totals['smoke'])} | {seconds(totals['quick'])} | | |")
     out += ["", budgets(smoke, quick, totals, startup)]
+    mixed = machines_of([*smoke.values(), *quick.values()], bench)
+    if len(mixed) > 1:
+        out[-1] += (f" These totals add figures of {len(mixed)} machines ({', '.join(sorted(mixed))}): the "
+                    "measured column says which.")
     return out + models_section(smoke, quick)
 
 
@@ -149,7 +174,7 @@ def least_section(bench: dict) -> list[str]:
         failed = [f"{label}: {r[key]}" for label, key in (("as it is", "smoke_status"), ("least", "status"))
                   if r[key] != "ok"]
         out.append(f"| {name} | {seconds(r['smoke_seconds'])} | {seconds(r['seconds'])} | "
-                   f"{r['seconds'] / r['smoke_seconds']:.2f} | {ratio} | {r['measured']}"
+                   f"{r['seconds'] / r['smoke_seconds']:.2f} | {ratio} | {where(r, bench)}"
                    f"{' (failed: ' + '; '.join(failed) + ')' if failed else ''} |")
     total, as_is = (sum(r[key] for r in least.values()) for key in ("seconds", "smoke_seconds"))
     out.append(f"| **all {len(least)}** | {seconds(as_is)} | {seconds(total)} | {total / as_is:.2f} | | |")
@@ -171,9 +196,9 @@ def startup_section(bench: dict) -> list[str]:
         return []
     return ["", "## What a notebook costs before its first lesson", "",
             "| measurement | median | measured |", "|---|---:|---|",
-            f"| kernel start | {f['kernel_start']['median_seconds']:.1f} s | {f['measured']} |",
+            f"| kernel start | {f['kernel_start']['median_seconds']:.1f} s | {where(f, bench)} |",
             f"| kernel start + TensorFlow import | {f['kernel_and_tensorflow']['median_seconds']:.1f} s | "
-            f"{f['measured']} |"]
+            f"{where(f, bench)} |"]
 
 
 def _throughput(r: dict) -> str:
@@ -204,7 +229,7 @@ def side_by_side_section(bench: dict) -> list[str]:
     out = ["", "## Notebook 07's best model against the seed's deeper CNN", "",
            "Trained on alternating epochs in one kernel; each machine's figures come from its own run.", ""]
     for cpu, s in sorted(machines.items()):
-        out += [f"### {cpu}", "",
+        out += [f"### {short_cpu({'cpu': cpu})}", "",
                 "| model | parameters | images per epoch | batch | precision | seconds per epoch | epochs | "
                 "projected training | GFLOP/s (share of fp32 peak) |", "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
         for key, label in (("07_best", "07's best model"), ("seed_deeper_cnn", "the seed's deeper CNN")):
@@ -215,9 +240,9 @@ def side_by_side_section(bench: dict) -> list[str]:
                        f"{r['projected_seconds'] / 60:.1f} min | {_throughput(r)} |")
         share = "" if s["fraction"] == 1 else (f" Measured on {s['fraction']:.0%} of the images and scaled up to all "
                                                "of them, so a rough figure.")
-        out += ["", f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (the course's target: at "
-                f"most 0.9). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share} "
-                + _peak(s.get("peak")), ""]
+        out += ["", (f"Ratio of the projected training times, 07 ÷ seed: **{s['ratio']:.2f}** (the course's target: "
+                     f"at most 0.9). {s['measured_epochs']} alternating epochs each, {s['measured']}.{share} "
+                     + _peak(s.get("peak"))).rstrip(), ""]
     return out
 
 
@@ -231,10 +256,12 @@ def best_model_section(bench: dict) -> list[str]:
            "| machine | test accuracy | best epoch | precision | training | GFLOP/s (share of fp32 peak) | measured |",
            "|---|---:|---:|---|---:|---:|---|"]
     for cpu, r in sorted(machines.items()):
-        out.append(f"| {cpu} | {r['test_accuracy']:.4f} on {r['test_images']:,} images | {r['best_epoch']} of "
+        name = short_cpu({"cpu": cpu})
+        out.append(f"| {name} | {r['test_accuracy']:.4f} on {r['test_images']:,} images | {r['best_epoch']} of "
                    f"{r['epochs']} | {r['dtype_policy']} | {r['train_seconds'] / 60:.1f} min | {_throughput(r)} | "
                    f"{r['measured']} |")
-    peaks = [f"{cpu}: {_peak(r.get('peak'))}" for cpu, r in sorted(machines.items()) if r.get("peak")]
+    peaks = [f"{short_cpu({'cpu': cpu})}: {_peak(r.get('peak'))}" for cpu, r in sorted(machines.items())
+             if r.get("peak")]
     return out + (["", "The course's target: at least 0.9400 single-model test accuracy on every kind of machine.",
                    *[f"- {p}" for p in peaks]] if peaks else [])
 

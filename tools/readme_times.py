@@ -107,8 +107,10 @@ def smoke_least(bench: dict) -> str:
         return "No measurement of the smoke series at its least yet (`make bench ONLY=smoke-least,startup`)."
     total, as_is = (sum(r[key] for r in least.values()) for key in ("seconds", "smoke_seconds"))
     when = sorted(r["measured"] for r in least.values())
-    cpu = bench.get("machine", {})
-    return (f"On {when[0][:10]} ({when[0][11:]}-{when[-1][11:]}, a {cpu.get('cores')}-core {cpu.get('cpu')}) the "
+    cpus = {json.dumps(r.get("machine") or bench.get("machine", {}), sort_keys=True) for r in least.values()}
+    cpu = json.loads(cpus.pop()) if len(cpus) == 1 else {}  # each row names the machine that measured it
+    machine = f"a {cpu.get('cores')}-core {cpu.get('cpu')}" if cpu else "machines named in docs/benchmarks.md"
+    return (f"On {when[0][:10]} ({when[0][11:]}-{when[-1][11:]}, {machine}) the "
             f"series took {as_is:,.0f} s as it is and {total:,.0f} s at its least, {total / as_is:.2f} of it, against "
             f"a start-up time of {startup:.1f} s per notebook (kernel start and TensorFlow import): "
             f"{total / (len(least) * startup):.1f} times the start-up time of {len(least)} notebooks even with "
