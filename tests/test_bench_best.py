@@ -70,11 +70,13 @@ def test_side_by_side_times_both_models_on_alternating_epochs(tmp_path):
     out = tmp_path / "timings.json"
     bench_best.side_by_side(tiny, (x[:150], y[:150]), (x[150:], y[150:]), x, y, 32, 2, str(out))
     timings = json.loads(out.read_text())
-    assert timings["07_best"] | {"epoch_seconds": None} == {
-        "model": "tiny", "params": 7_850, "images": 150, "batch_size": 32, "epoch_seconds": None, "val_images": 50,
+    assert timings["07_best"] | {"epoch_seconds": None, "epoch_cpu_seconds": None} == {
+        "model": "tiny", "params": 7_850, "images": 150, "batch_size": 32, "epoch_seconds": None,
+        "epoch_cpu_seconds": None, "val_images": 50,
         "forward_flops": 2 * 28 * 28 * 10, "dtype_policy": "float32"}
     assert timings["seed_deeper_cnn"]["images"] == 160 and timings["seed_deeper_cnn"]["batch_size"] == 64
     assert all(len(t["epoch_seconds"]) == 2 and min(t["epoch_seconds"]) > 0 for t in timings.values())
+    assert all(len(t["epoch_cpu_seconds"]) == 2 and min(t["epoch_cpu_seconds"]) > 0 for t in timings.values())
 
 
 def test_projection_skips_the_first_epoch_and_scales_to_all_images():
@@ -85,6 +87,18 @@ def test_projection_skips_the_first_epoch_and_scales_to_all_images():
     assert result["seed_deeper_cnn"]["seconds_per_epoch"] == 11.0
     assert result["seed_deeper_cnn"]["projected_seconds"] == 11.0 * bench_best.SEED_COURSE_CNN["epochs"]
     assert result["ratio"] == round(264.0 / (11.0 * 26), 3)
+
+
+def test_the_projection_gives_a_second_ratio_from_cpu_time_when_it_was_measured():
+    timings = {"07_best": {"epoch_seconds": [30.0, 10.0, 12.0, 11.0], "epoch_cpu_seconds": [50.0, 18.0, 16.0, 20.0]},
+               "seed_deeper_cnn": {"epoch_seconds": [20.0, 5.0, 6.0, 5.5], "epoch_cpu_seconds": [30.0, 9.0, 10.0, 8.0]}}
+    result = bench_best.project(timings, 0.5, 13)
+    assert result["07_best"]["cpu_seconds_per_epoch"] == 36.0 and result["07_best"]["projected_cpu_seconds"] == 468.0
+    assert result["seed_deeper_cnn"]["cpu_seconds_per_epoch"] == 18.0
+    assert result["cpu_ratio"] == round(468.0 / (18.0 * 26), 3) == 1.0
+    assert result["ratio"] == round(22.0 * 13 / (11.0 * 26), 3)  # the wall-clock ratio stays what it was
+    older = {name: {"epoch_seconds": t["epoch_seconds"]} for name, t in timings.items()}
+    assert "cpu_ratio" not in bench_best.project(older, 0.5, 13)  # runs from before CPU time was kept
 
 
 def test_the_best_model_part_runs_07s_tagged_cells_then_records(tmp_path):
@@ -158,4 +172,9 @@ def test_the_page_shows_each_machines_figures_under_its_name():
                             "best-model": {"Intel Xeon": best}})
     assert "### AMD EPYC" in page and "### Intel Xeon" in page and "150 (45%)" in page
     assert "| Intel Xeon | 0.9413 on 10,000 images | 17 of 18 | float32 | 22.9 min | 151 (45%) |" in page
+    assert "CPU time" not in page  # neither machine's run measured it
+    timed = {**side, "cpu_ratio": 0.72, "07_best": {**side["07_best"], "cpu_seconds_per_epoch": 130.0},
+             "seed_deeper_cnn": {**side["seed_deeper_cnn"], "cpu_seconds_per_epoch": 120.0}}
+    page = bench_docs.page({"side-by-side": {"Intel Xeon": timed, "AMD EPYC": side}})
+    assert page.count("CPU time per epoch") == 1 and "130.0 against 120.0 s, ratio **0.72**" in page
     assert "2 FMA units per core (assumed" in page
