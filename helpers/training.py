@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import numbers
+from pathlib import Path
 
 from helpers.checks import check_int
 
-__all__ = ["momentum_for", "steps_per_epoch"]
+__all__ = ["bfloat16_supported", "momentum_for", "steps_per_epoch"]
 
 
 def steps_per_epoch(images: int, batch_size: int) -> int:
@@ -30,3 +31,24 @@ def momentum_for(steps: int) -> float:
         raise ValueError(f"momentum_for needs the number of steps per epoch, a whole number of at least 1; "
                          f"got {steps!r}. steps_per_epoch(images, batch_size) computes it.")
     return min(0.99, 0.01 ** (1 / int(steps)))
+
+
+# The /proc/cpuinfo flags of the two x86 instruction sets that compute with bfloat16 numbers: AVX-512 BF16's
+# dot products (AMD Zen 4, Intel Cooper Lake and later) and AMX's tile multiplications (Intel Sapphire Rapids
+# and later). Without either, TensorFlow converts bfloat16 to float32 and back around every operation, which is
+# slower than float32 alone.
+BFLOAT16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def bfloat16_supported(cpuinfo: str | None = None) -> bool:
+    """Whether this machine's CPU reports instructions that compute in bfloat16 (False where it cannot tell)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:  # not Linux, or no /proc: assume the plain float32 path
+            return False
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            return any(flag in value.split() for flag in BFLOAT16_FLAGS)
+    return False

@@ -27,3 +27,14 @@ def test_steps_count_the_last_short_batch():
 def test_anything_but_a_step_count_is_refused_with_the_fix(bad):
     with pytest.raises(ValueError, match="steps per epoch.*steps_per_epoch\\(images, batch_size\\)"):
         momentum_for(bad)
+
+
+def test_bfloat16_is_used_only_where_the_cpu_reports_instructions_for_it():
+    from helpers.training import bfloat16_supported
+
+    plain = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx2 avx512f avx512bw\n"
+    assert bfloat16_supported(plain) is False
+    assert bfloat16_supported(plain.replace("avx512bw", "avx512bw avx512_bf16")) is True  # AMD Zen 4
+    assert bfloat16_supported(plain.replace("avx512bw", "avx512bw amx_bf16 amx_tile")) is True  # Intel AMX
+    assert bfloat16_supported(plain.replace("avx512bw", "avx512_bf16x")) is False  # a whole flag, not a prefix
+    assert bfloat16_supported("model name\t: no flags line\n") is False
