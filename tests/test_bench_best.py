@@ -173,6 +173,9 @@ def test_the_page_shows_each_machines_figures_under_its_name():
     assert "### AMD EPYC" in page and "### Intel Xeon" in page and "150 (45%)" in page
     assert "| Intel Xeon | 0.9413 on 10,000 images | 17 of 18 | float32 | 22.9 min | 151 (45%) |" in page
     assert "CPU time" not in page  # neither machine's run measured it
+    mixed = {**side, "07_best": {**side["07_best"], "dtype_policy": "mixed_bfloat16", "share_of_peak": 0.904}}
+    assert "| mixed_bfloat16 | 10.0 s | 18 | 3.0 min | 150 (90% of fp32; bfloat16 peaks at twice that) |" in (
+        bench_docs.page({"side-by-side": {"Intel Xeon": mixed}}))
     timed = {**side, "cpu_ratio": 0.72, "07_best": {**side["07_best"], "cpu_seconds_per_epoch": 130.0},
              "seed_deeper_cnn": {**side["seed_deeper_cnn"], "cpu_seconds_per_epoch": 120.0}}
     page = bench_docs.page({"side-by-side": {"Intel Xeon": timed, "AMD EPYC": side}})
