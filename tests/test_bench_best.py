@@ -181,3 +181,32 @@ def test_the_page_shows_each_machines_figures_under_its_name():
     page = bench_docs.page({"side-by-side": {"Intel Xeon": timed, "AMD EPYC": side}})
     assert page.count("CPU time per epoch") == 1 and "130.0 against 120.0 s, ratio **0.72**" in page
     assert "2 FMA units per core (assumed" in page
+
+
+def test_a_mixed_policy_best_model_is_timed_beside_its_float32_twin():
+    composed = bench_best.side_by_side_notebook(notebook_07(), 3, ROOT / "build" / "unused.json")
+    measure = composed["cells"][-1]["source"]
+    assert 'if chosen_policy != "float32":' in measure and "float32_twin=twin" in measure
+    timings = {"07_best": {"epoch_seconds": [30.0, 10.0, 12.0, 11.0], "epoch_cpu_seconds": [50.0, 16.0, 16.0, 18.0]},
+               bench_best.TWIN: {"epoch_seconds": [30.0, 14.0, 16.0, 15.0],
+                                 "epoch_cpu_seconds": [50.0, 25.0, 24.0, 26.0]},
+               "seed_deeper_cnn": {"epoch_seconds": [20.0, 5.0, 6.0, 5.5]}}
+    result = bench_best.project(timings, 1.0, 20)
+    assert result[bench_best.TWIN]["projected_seconds"] == 15.0 * 20
+    assert result["policy_ratio"] == round(11.0 / 15.0, 3) and result["policy_cpu_ratio"] == round(16.0 / 25.0, 3)
+    assert result["ratio"] == round(11.0 * 20 / (5.5 * 26), 3)  # the course's ratio is still the chosen policy's
+    without = {k: v for k, v in timings.items() if k != bench_best.TWIN}
+    assert "policy_ratio" not in bench_best.project(without, 1.0, 20)  # a float32 run times no twin
+
+
+def test_the_page_shows_the_float32_twin_and_the_policys_ratio():
+    row = {"model": "regularized", "params": 10, "images": 1000, "batch_size": 128, "seconds_per_epoch": 10.0,
+           "epochs": 20, "projected_seconds": 200.0}
+    side = {"measured": "2026-12-05 22:00", "fraction": 1.0, "measured_epochs": 4, "ratio": 0.8, "policy_ratio": 0.7,
+            "policy_cpu_ratio": 0.66, "07_best": {**row, "dtype_policy": "mixed_bfloat16"},
+            bench_best.TWIN: {**row, "seconds_per_epoch": 14.3, "dtype_policy": "float32"},
+            "seed_deeper_cnn": {**row, "model": "seed_deeper_cnn"}}
+    page = bench_docs.page({"side-by-side": {"Intel Xeon": side}})
+    assert "| 07's best model in float32 (`regularized`) | 10 | 1,000 | 128 | float32 | 14.3 s |" in page
+    assert ("07's best model in mixed_bfloat16 against the same model in float32, timed beside it: ratio **0.70** "
+            "by the wall clock, **0.66** by CPU time.") in page

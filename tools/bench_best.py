@@ -30,6 +30,7 @@ BENCH_BUILD = BUILD / "bench"  # executed copies, results and checkpoints of a b
 # are; then the bench builds the model with the expression of 07's section 6, which a test finds there.
 SIDE_NOTEBOOK, SIDE_TAG, FULL_TAG = "07_regularization", "bench-model", "bench-best"
 BEST_07 = "build_best_model(len(x_best))"
+TWIN = "07_best_float32"  # the side-by-side's name for 07's best model built in float32
 BEST_07_RESULT = "regularized_best"  # its row in results/full/metrics.json, which gives its epochs
 # The deeper CNN of the course this one grew from ("the seed course"), as it trained there: 48,000 training images
 # (validation_split 0.2), batch 64, Adam 5e-4, 26 epochs until early stopping (92.78% test accuracy). Not a random
@@ -81,7 +82,15 @@ def best_model_drift(doc: dict) -> str | None:
 
 MEASURE = """from tools import bench_best
 
-bench_best.side_by_side({best}, (x_best, y_best), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r})
+# Where 07 trains its best model in a mixed policy, the same model in float32 is timed beside it: what the policy
+# saves on this machine, measured side by side like the rest.
+twin, chosen_policy = None, best_policy
+if chosen_policy != "float32":
+    best_policy = "float32"
+    twin = build_best_model(len(x_best))
+    best_policy = chosen_policy
+bench_best.side_by_side({best}, (x_best, y_best), (x_val, y_val), x_train, y_train, run.batch_size, {epochs}, {out!r},
+                        float32_twin=twin)
 """
 
 
@@ -113,8 +122,10 @@ def epoch_seconds(model, x, y, validation, batch_size: int, epoch: int) -> tuple
     return marks[1][0] - marks[0][0], marks[1][1] - marks[0][1]
 
 
-def side_by_side(best, fit: tuple, val: tuple, x_all, y_all, batch_size: int, epochs: int, out: str) -> None:
-    """Train 07's best model and the seed's CNN on alternating epochs; write their timings to out (JSON)."""
+def side_by_side(best, fit: tuple, val: tuple, x_all, y_all, batch_size: int, epochs: int, out: str,
+                 float32_twin=None) -> None:
+    """Train 07's best model and the seed's CNN on alternating epochs; write their timings to out (JSON).
+    A float32_twin (the best model built in float32, where 07 trains it in a mixed policy) takes its turn too."""
     import keras
 
     onehot = keras.utils.to_categorical
@@ -124,6 +135,8 @@ def side_by_side(best, fit: tuple, val: tuple, x_all, y_all, batch_size: int, ep
         "seed_deeper_cnn": (seed_deeper_cnn(), x_all[:split], onehot(y_all[:split], 10),
                             (x_all[split:], onehot(y_all[split:], 10)), SEED_COURSE_CNN["batch_size"]),
     }
+    if float32_twin is not None:
+        runs[TWIN] = (float32_twin, *runs["07_best"][1:])
     # Both with Adam and cross-entropy: the optimizer's step costs the same for any learning rate or
     # schedule, so time per epoch depends on the model, the images and the batch size, taken as trained.
     for name, (model, *_) in runs.items():
@@ -164,7 +177,8 @@ def project(timings: dict, fraction: float, epochs_07: int, peak: dict | None = 
     second ratio (cpu_ratio): the work each model did, which a stall of a shared machine does not inflate."""
     peak = peak or cpu_peak()
     result = {}
-    for name, epochs in (("07_best", epochs_07), ("seed_deeper_cnn", SEED_COURSE_CNN["epochs"])):
+    models = [("07_best", epochs_07), ("seed_deeper_cnn", SEED_COURSE_CNN["epochs"])]
+    for name, epochs in models + ([(TWIN, epochs_07)] if TWIN in timings else []):
         t = timings[name]
         measured = statistics.median(t["epoch_seconds"][1:])
         per_epoch = measured / fraction  # at the full image count
@@ -180,6 +194,11 @@ def project(timings: dict, fraction: float, epochs_07: int, peak: dict | None = 
     if all("projected_cpu_seconds" in result[name] for name in ("07_best", "seed_deeper_cnn")):
         result["cpu_ratio"] = round(result["07_best"]["projected_cpu_seconds"]
                                     / result["seed_deeper_cnn"]["projected_cpu_seconds"], 3)
+    if TWIN in result:  # the chosen policy against float32, same model, same epochs
+        result["policy_ratio"] = round(result["07_best"]["projected_seconds"] / result[TWIN]["projected_seconds"], 3)
+        if "projected_cpu_seconds" in result[TWIN] and "projected_cpu_seconds" in result["07_best"]:
+            result["policy_cpu_ratio"] = round(result["07_best"]["projected_cpu_seconds"]
+                                               / result[TWIN]["projected_cpu_seconds"], 3)
     return result | {"fraction": fraction, "peak": peak}
 
 
@@ -200,6 +219,9 @@ def bench_side_by_side(epochs: int, fraction: float) -> dict:
     print(f"  07's best {result['07_best']['seconds_per_epoch']} s per epoch x {result['07_best']['epochs']}, "
           f"seed CNN {result['seed_deeper_cnn']['seconds_per_epoch']} s x {SEED_COURSE_CNN['epochs']}: "
           f"ratio {result['ratio']}" + (f" (by CPU time {result['cpu_ratio']})" if "cpu_ratio" in result else ""))
+    if "policy_ratio" in result:
+        print(f"  07's best in {result['07_best']['dtype_policy']} against float32: ratio {result['policy_ratio']}"
+              + (f" (by CPU time {result['policy_cpu_ratio']})" if "policy_cpu_ratio" in result else ""))
     return result | {"measured_epochs": epochs}
 
 
