@@ -68,8 +68,10 @@ def test_side_by_side_times_both_models_on_alternating_epochs(tmp_path):
     x, y = rng.random((200, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, 200)
     tiny = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)], name="tiny")
     out = tmp_path / "timings.json"
-    bench_best.side_by_side(tiny, (x[:150], y[:150]), (x[150:], y[150:]), x, y, 32, 2, str(out))
+    twin = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)], name="twin")
+    bench_best.side_by_side(tiny, (x[:150], y[:150]), (x[150:], y[150:]), x, y, 32, 2, str(out), float32_twin=twin)
     timings = json.loads(out.read_text())
+    assert timings[bench_best.TWIN]["model"] == "twin" and timings[bench_best.TWIN]["images"] == 150
     assert timings["07_best"] | {"epoch_seconds": None, "epoch_cpu_seconds": None} == {
         "model": "tiny", "params": 7_850, "images": 150, "batch_size": 32, "epoch_seconds": None,
         "epoch_cpu_seconds": None, "val_images": 50,
