@@ -309,6 +309,12 @@ def test_overlay_grid_stretches_a_coarse_heatmap_over_each_image():
         image, overlay = ax.images
         assert image.get_array().shape == (28, 28) and overlay.get_array().shape == (7, 7)
         assert overlay.get_extent() == [-0.5, 27.5, 27.5, -0.5]
+        assert overlay.get_interpolation() == "bilinear"  # a coarse heatmap is smoothed by default
+
+
+def test_overlay_grid_draws_a_pixel_heatmap_as_it_is_when_asked():
+    fig = plots.overlay_grid(IMAGES[:2], rng.uniform(size=(2, 28, 28)), interpolation="nearest")
+    assert [ax.images[1].get_interpolation() for ax in fig.axes if ax.images] == ["nearest", "nearest"]
 
 
 def test_top_k_predictions_lists_k_guesses_and_marks_the_true_class():

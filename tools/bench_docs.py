@@ -7,8 +7,10 @@ import re
 from tools.common import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
-# The course's budgets: the quick series and each quick notebook in seconds, the smoke series in start-up times.
-QUICK_TOTAL, QUICK_EACH, SMOKE_TIMES_STARTUP = 1_200, 240, 3
+# The course's budgets: the quick series and each quick notebook in seconds. The smoke series has none any more
+# (its target of 3 start-up times was withdrawn: what remains at its least is graph tracing per model, not data);
+# the page still reports it against the start-up time, and make test's wall time is what maintainers watch.
+QUICK_TOTAL, QUICK_EACH = 1_200, 240
 
 INTRO = """# Benchmarks
 
@@ -138,7 +140,7 @@ def budgets(smoke: dict, quick: dict, totals: dict, startup: float | None) -> st
     if smoke and startup:
         ratio = totals["smoke"] / (len(smoke) * startup)
         text.append(f"Smoke: {totals['smoke']:,.0f} s, {ratio:.1f} times the start-up time of {notebooks(len(smoke))} "
-                    f"({len(smoke)} x {startup:.1f} s; budget {SMOKE_TIMES_STARTUP} times).")
+                    f"({len(smoke)} x {startup:.1f} s; reported, without a budget).")
     return " ".join(text)
 
 
@@ -161,7 +163,7 @@ def models_section(smoke: dict, quick: dict) -> list[str]:
 
 
 def least_section(bench: dict) -> list[str]:
-    """The smoke series at its least, beside the smoke run, against the start-up time and the course's budget."""
+    """The smoke series at its least, beside the smoke run and against the start-up time."""
     least = bench.get("smoke-least", {})
     if not least:
         return []
@@ -182,12 +184,9 @@ def least_section(bench: dict) -> list[str]:
     out.append(f"| **all {len(least)}** | {seconds(as_is)} | {seconds(total)} | {total / as_is:.2f} | | |")
     if startup:
         times = total / (len(least) * startup)
-        verdict = ("so smaller smoke data alone cannot bring the series within it: only fewer code paths (fewer "
-                   "models to trace, fewer figures) or a faster machine can" if times > SMOKE_TIMES_STARTUP else
-                   "so smaller smoke data can bring the series within it")
         out += ["", f"At its least the smoke series takes {total:,.0f} s, {times:.1f} times the start-up time "
-                f"of {notebooks(len(least))} ({len(least)} x {startup:.1f} s; budget {SMOKE_TIMES_STARTUP} times), "
-                f"{verdict}."]
+                f"of {notebooks(len(least))} ({len(least)} x {startup:.1f} s): the part of the smoke time that "
+                f"smaller data cannot remove, only fewer code paths (fewer models to trace, fewer figures)."]
     return out
 
 

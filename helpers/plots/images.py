@@ -153,10 +153,12 @@ def overlay_grid(
     size: float = 1.6,
     label: str = "",
     title: str = "",
+    interpolation: str = "bilinear",
 ) -> plt.Figure:
     """Grayscale images with a heatmap (any resolution, stretched over the image, 0 to 1) laid on top.
 
     label, if given, names a colour bar for the heatmap's scale beside the grid; title, if given, heads the grid.
+    interpolation: "bilinear" smooths a coarse heatmap's cells; "nearest" draws one of a pixel's own as it is.
     """
     fig, axes = _blank_grid(len(images), cols, size)
     heat = None
@@ -166,9 +168,9 @@ def overlay_grid(
         image = np.asarray(images[i]).squeeze()
         height, width = image.shape
         ax.imshow(image, cmap="gray")
-        # extent stretches the coarse heatmap over the whole image; bilinear smooths its cells
+        # extent stretches the coarse heatmap over the whole image
         heat = ax.imshow(np.asarray(heatmaps[i]).squeeze(), cmap="jet", alpha=alpha, vmin=0, vmax=1,
-                         extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="bilinear")
+                         extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation=interpolation)
         if titles is not None:
             ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
     if title:
