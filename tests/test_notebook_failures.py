@@ -114,7 +114,8 @@ def stream_text(executed: Path) -> str:
 
 @pytest.mark.slow
 def test_07_says_why_it_skips_stored_models_and_falls_back(tmp_path):
-    notebook = cut_after("07_regularization.ipynb", "stored_probabilities = stored.predict", tmp_path / "07.ipynb")
+    notebook = cut_after("07_regularization.ipynb", "stored_probabilities = stored_predict(x_test)",
+                         tmp_path / "07.ipynb")
 
     # Nothing stored yet: both earlier notebooks' files are reported missing, the own baseline is used.
     printed = stream_text(run(notebook))

@@ -121,9 +121,11 @@ def test_a_real_page_fails_when_a_figure_of_its_prose_is_changed(tmp_path, path)
         text = source(cell)
         claims = prose_numbers.claims(prose_numbers.prose(text)) if cell["cell_type"] == "markdown" else []
         checked = [c for c in claims if c.text not in prose_numbers.ALLOWED.get(path.stem, {})]
-        if checked:
-            claim = checked[0]
-            cell["source"] = text.replace(claim.text, "9" + claim.text, 1)  # 0.9357 -> 90.9357: no output says it
+        # 0.9357 -> 90.9357; skipped where the changed figure happens to be on the page in another format
+        unseen = [c for c in checked if not any(prose_numbers.on_page(b, numbers, times)
+                                                for b in prose_numbers.claims(" 9" + c.text + " "))]
+        if unseen:
+            cell["source"] = text.replace(unseen[0].text, "9" + unseen[0].text, 1)
             break
     else:
         pytest.fail(f"{path.name} cites no run figure in its prose to change")
