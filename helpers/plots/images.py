@@ -158,7 +158,7 @@ def overlay_grid(
     """Grayscale images with a heatmap (any resolution, stretched over the image, 0 to 1) laid on top.
 
     label, if given, names a colour bar for the heatmap's scale beside the grid; title, if given, heads the grid.
-    interpolation: "bilinear" smooths a coarse heatmap's cells; "nearest" draws a heatmap of one value per pixel as it is.
+    interpolation: "bilinear" smooths a coarse heatmap's cells; "nearest" draws one value per pixel as it is.
     """
     fig, axes = _blank_grid(len(images), cols, size)
     heat = None
