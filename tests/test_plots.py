@@ -265,6 +265,14 @@ def test_labelled_scatter_names_every_point():
     assert plots.labelled_scatter([1], [2], ["only"], "x", "y", "t").axes[0].get_legend() is None
 
 
+def test_labelled_scatter_is_as_tall_as_asked():
+    assert plots.labelled_scatter([1], [2], ["only"], "x", "y", "t").get_size_inches()[1] == pytest.approx(4.8)
+    assert plots.labelled_scatter([1], [2], ["only"], "x", "y", "t", height=6.5).get_size_inches()[1] == \
+        pytest.approx(6.5)
+    with pytest.raises(ValueError, match="height"):
+        plots.labelled_scatter([1], [2], ["only"], "x", "y", "t", height=0)
+
+
 def test_labelled_scatter_refuses_ragged_inputs():
     with pytest.raises(ValueError, match="one entry per point"):
         plots.labelled_scatter([1, 2], [0.5], ["a", "b"], "x", "y", "t")

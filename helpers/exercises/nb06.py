@@ -70,8 +70,7 @@ def _is_four_blocks(model, name: str) -> None:
 
 def _short_epochs(run, model, name: str, epochs: int) -> None:
     """The momentum and the step count of a model trained `epochs` epochs on the exercise's short training set."""
-    fit_images = int((run.train_size or 60_000) * 0.9)  # the 90% that section 1 keeps for training
-    images = min(10_000, fit_images // 2)  # 10,000, or half of a smaller profile's
+    images = 1_000 if run.profile == "smoke" else 10_000  # x_short: the same 10,000 under quick and full
     steps = math.ceil(images / run.batch_size)
     momentum = momentum_for(steps)
     found = sorted({round(float(layer.momentum), 4) for layer in layers_of(model, "BatchNormalization")})

@@ -130,11 +130,14 @@ def labelled_scatter(
     title: str,
     groups: Sequence[str] | None = None,
     logx: bool = False,
+    height: float = 4.8,
 ) -> plt.Figure:
-    """A scatter plot with each point named, coloured by group when groups are given."""
+    """A scatter plot with each point named, coloured by group when groups are given; 8 inches wide, height tall."""
     if not len(x) == len(y) == len(labels) or (groups is not None and len(groups) != len(x)):
         raise ValueError("x, y, labels (and groups) must have one entry per point.")
-    fig, ax = plt.subplots(figsize=(8, 4.8))
+    if not height > 0:
+        raise ValueError(f"height is the figure's height in inches, more than 0; got {height!r}.")
+    fig, ax = plt.subplots(figsize=(8, height))
     groups = list(groups) if groups is not None else [""] * len(x)
     for group in dict.fromkeys(groups):  # first-seen order
         idx = [i for i, g in enumerate(groups) if g == group]
